@@ -1,0 +1,97 @@
+/**
+ * Sequence classification on top of the trainer: padding encoded examples into batches, the
+ * loss, batched prediction and accuracy. Experiments pass already-tokenised examples.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Dropout } from "../engine/dropout";
+import { EncoderModel } from "../model/encoder";
+import { crossEntropy } from "./losses";
+import { TrainData, TrainHooks } from "./trainer";
+
+export interface EncodedExample {
+  /** Token ids including special tokens. */
+  ids: number[];
+  /** Segment ids (BERT pairs); zeros when absent. */
+  typeIds?: number[];
+  /** Class index (absent for unlabelled queries). */
+  label?: number;
+}
+
+export interface ClassificationBatch {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  tokenTypeIds: tf.Tensor2D;
+  labels: tf.Tensor1D;
+  /** Real tokens in the batch. */
+  tokens: number;
+}
+
+/** Pads to the longest example of the batch. */
+export function collate(examples: EncodedExample[], padId: number): ClassificationBatch {
+  const T = Math.max(...examples.map((e) => e.ids.length));
+  const B = examples.length;
+  const ids = new Int32Array(B * T).fill(padId);
+  const mask = new Int32Array(B * T);
+  const types = new Int32Array(B * T);
+  let tokens = 0;
+  examples.forEach((e, b) => {
+    ids.set(e.ids, b * T);
+    mask.fill(1, b * T, b * T + e.ids.length);
+    if (e.typeIds) types.set(e.typeIds, b * T);
+    tokens += e.ids.length;
+  });
+  return {
+    inputIds: tf.tensor2d(ids, [B, T], "int32"),
+    attentionMask: tf.tensor2d(mask, [B, T], "int32"),
+    tokenTypeIds: tf.tensor2d(types, [B, T], "int32"),
+    labels: tf.tensor1d(examples.map((e) => e.label ?? -100), "int32"),
+    tokens,
+  };
+}
+
+/** Training data and hooks for fine-tuning `model` on labelled examples. */
+export function classificationTask(model: EncoderModel, examples: EncodedExample[]): { data: TrainData<ClassificationBatch>; hooks: TrainHooks<ClassificationBatch> } {
+  const pad = model.config.pad_token_id;
+  return {
+    data: {
+      size: examples.length,
+      lengths: examples.map((e) => e.ids.length),
+      collate: (indices) => collate(indices.map((i) => examples[i]), pad),
+    },
+    hooks: {
+      loss: (batch: ClassificationBatch, dropout: Dropout) => crossEntropy(model.forward(batch, { dropout }).logits!, batch.labels),
+      tokens: (batch) => batch.tokens,
+    },
+  };
+}
+
+/** Class probabilities [N, C] for every example, computed in length-sorted batches. */
+export function predictProbabilities(model: EncoderModel, examples: EncodedExample[], batchSize = 64): Float32Array[] {
+  const order = examples.map((_, i) => i).sort((a, b) => examples[a].ids.length - examples[b].ids.length);
+  const out: Float32Array[] = new Array(examples.length);
+  for (let start = 0; start < order.length; start += batchSize) {
+    const idx = order.slice(start, start + batchSize);
+    const probs = tf.tidy(() => {
+      const batch = collate(idx.map((i) => examples[i]), model.config.pad_token_id);
+      return tf.softmax(model.forward(batch).logits!);
+    });
+    const values = probs.dataSync() as Float32Array;
+    const C = probs.shape[1]!;
+    probs.dispose();
+    idx.forEach((i, r) => (out[i] = values.slice(r * C, (r + 1) * C)));
+  }
+  return out;
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Accuracy of `model` on labelled examples. */
+export function accuracy(model: EncoderModel, examples: EncodedExample[], batchSize = 64): number {
+  const probs = predictProbabilities(model, examples, batchSize);
+  const correct = examples.filter((e, i) => argmax(probs[i]) === e.label).length;
+  return correct / examples.length;
+}

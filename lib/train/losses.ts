@@ -1,0 +1,23 @@
+/** The task losses, each the mean over its examples. */
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * Cross-entropy of integer labels under logits [N, C]; labels equal to `ignoreIndex` (default -100,
+ * as in transformers) do not count, e.g. unmasked MLM positions.
+ */
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, ignoreIndex = -100): tf.Scalar {
+  return tf.tidy(() => {
+    const C = logits.shape[logits.shape.length - 1];
+    const flatLogits = tf.reshape(logits, [-1, C]); // [N, C]
+    const flatLabels = tf.reshape(tf.cast(labels, "int32"), [-1]); // [N]
+    const keep = tf.cast(tf.notEqual(flatLabels, tf.scalar(ignoreIndex, "int32")), "float32"); // [N]
+    const safeLabels = tf.mul(flatLabels, tf.cast(keep, "int32"));
+    const picked = tf.sum(tf.mul(tf.logSoftmax(flatLogits), tf.oneHot(safeLabels, C)), -1); // [N]
+    return tf.div(tf.neg(tf.sum(tf.mul(picked, keep))), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
+  });
+}
+
+/** Span extraction loss (SQuAD): mean of the start and end cross-entropies over positions. */
+export function spanLoss(startLogits: tf.Tensor2D, endLogits: tf.Tensor2D, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.div(tf.add(crossEntropy(startLogits, startPositions), crossEntropy(endLogits, endPositions)), 2) as tf.Scalar);
+}
