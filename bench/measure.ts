@@ -1,0 +1,64 @@
+/**
+ * One measurement on one backend: training steps (forward + backward + AdamW) and inference
+ * forwards of the MLM encoder in bench/config.json, printed as one JSON line. Run by bench/run.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../lib/engine/backend";
+import { Dropout } from "../lib/engine/dropout";
+import { Rng } from "../lib/engine/rng";
+import { makeConfig } from "../lib/model/config";
+import { EncoderModel } from "../lib/model/encoder";
+import { AdamW } from "../lib/train/adamw";
+import { crossEntropy } from "../lib/train/losses";
+
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "config.json"), "utf8"));
+
+async function main(timedSteps: number): Promise<void> {
+  const backend = await initBackend({ quiet: true });
+  const config = makeConfig(spec.model);
+  const model = EncoderModel.create(config, "masked-lm", 0);
+  const B = spec.batch_size, T = spec.seq_len, P = spec.mlm_positions;
+  const rng = new Rng(1);
+  const batch = tf.tidy(() => ({
+    inputIds: tf.tensor2d(Int32Array.from({ length: B * T }, () => 5 + rng.int(config.vocab_size - 5)), [B, T], "int32"),
+    attentionMask: tf.ones([B, T], "int32") as tf.Tensor2D,
+    mlmPositions: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(T)), [B, P], "int32"),
+    labels: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(config.vocab_size)), [B, P], "int32"),
+  }));
+  const optimizer = new AdamW(model.params);
+  const dropout = new Dropout(new Rng(2));
+  const trainStep = () => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(batch, { dropout }).logits!, batch.labels), model.variables());
+    const byName = new Map([...model.params].map(([n, p]) => [n, grads[p.name]]));
+    optimizer.apply(byName, spec.learning_rate);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const inferStep = () => tf.tidy(() => {
+    model.forward(batch).logits!.dataSync();
+  });
+  const time = (fn: () => void, steps: number) => {
+    for (let i = 0; i < Math.min(spec.warmup_steps, steps); i++) fn();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < steps; i++) fn();
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const trainSeconds = time(trainStep, timedSteps);
+  const inferSeconds = time(inferStep, timedSteps * 3);
+  const tokens = B * T;
+  console.log(JSON.stringify({
+    backend: backend.name,
+    engine: backend.engine,
+    train_tokens_per_s: (tokens * timedSteps) / trainSeconds,
+    infer_tokens_per_s: (tokens * timedSteps * 3) / inferSeconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    ld_preload: process.env.LD_PRELOAD ?? "",
+  }));
+}
+
+main(Number(process.argv[2] ?? spec.timed_steps)).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
