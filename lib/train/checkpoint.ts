@@ -18,6 +18,8 @@ export interface TrainingState {
   batchInEpoch: number;
   /** Dropout RNG state. */
   rng: RngState;
+  /** Training wall time summed over every run that contributed (resumed runs included). */
+  elapsedSeconds?: number;
   /** Best evaluation value so far and the step it was seen at. */
   best?: { value: number; step: number };
   /** Anything the caller wants back on resume. */

@@ -93,6 +93,7 @@ export interface TrainResult {
   best?: { value: number; step: number };
   /** The step this run resumed from, if it did. */
   resumedFrom?: number;
+  /** Wall time of the whole training, summed over the runs that produced it (a resumed run included). */
   wallSeconds: number;
 }
 
@@ -169,8 +170,11 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
     }
     return metrics;
   };
+  const priorSeconds = state.elapsedSeconds ?? 0;
+  const elapsed = () => priorSeconds + (Date.now() - started) / 1000;
   const save = () => {
     state.rng = dropoutRng.state();
+    state.elapsedSeconds = elapsed();
     saveCheckpoint(ckptDir, state, model.params, optimizer.state(), args.keepCheckpoints ?? 1);
   };
 
@@ -237,5 +241,5 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
     save();
   }
   optimizer.dispose();
-  return { steps: state.step, log: readLog(logFile), final, best: state.best, resumedFrom, wallSeconds: (Date.now() - started) / 1000 };
+  return { steps: state.step, log: readLog(logFile), final, best: state.best, resumedFrom, wallSeconds: resumedFrom === totalSteps ? priorSeconds : elapsed() };
 }
