@@ -33,7 +33,8 @@ const INSTALL_HINT = [
   "To run notebooks, install Jupyter's execution tools and the tslab kernel:",
   "  Debian/Ubuntu:  sudo apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client python3-ipython",
   "  or with pip:    python3 -m pip install nbconvert nbclient jupyter_client ipython   (then export THIEVES_JUPYTER=\"$(command -v jupyter)\")",
-  "  tslab kernel:   npm install (tslab is a dependency; npm test and npm run lab register it themselves)",
+  "  tslab kernel:   npm install (tslab is a dependency; npm test and npm run lab register the project's kernel themselves;",
+  "                  for a Jupyter you start yourself: node scripts/notebooks.js install-kernel [--user|--sys-prefix])",
   "Or run only the unit tests: npm test -- --no-notebooks",
 ].join("\n");
 

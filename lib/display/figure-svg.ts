@@ -122,7 +122,9 @@ export function figureToSvg(fig: Figure, options: SvgOptions = {}): string {
   const title = titleText(layout.title);
   const xTitle = titleText(layout.xaxis?.title);
   const yTitle = titleText(layout.yaxis?.title);
-  const named = prepared.filter((p) => p.trace.name);
+  // plotly's rule: a legend when there is more than one trace, unless layout.showlegend says otherwise.
+  const showLegend = typeof layout.showlegend === "boolean" ? layout.showlegend : fig.data.length > 1;
+  const named = showLegend ? prepared.filter((p) => p.trace.name) : [];
   const legendWidth = named.length > 0 ? Math.min(220, 40 + 7 * Math.max(...named.map((p) => String(p.trace.name).length))) : 0;
   const left = 70;
   const right = 20 + legendWidth;
@@ -231,7 +233,8 @@ export function figureToSvg(fig: Figure, options: SvgOptions = {}): string {
     const color = escapeHtml(p.color);
     if (p.kind === "bar") out.push(`<rect x="${r2(x)}" y="${y - 5}" width="20" height="10" fill="${color}"/>`);
     else {
-      const dash = DASHES[String(p.trace.line?.dash ?? "")];
+      // Dashes at half scale, so that a 20 px sample shows the pattern.
+      const dash = DASHES[String(p.trace.line?.dash ?? "")]?.split(",").map((v) => Number(v) / 2).join(",");
       out.push(`<line x1="${r2(x)}" x2="${r2(x + 20)}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
     }
     out.push(`<text x="${r2(x + 26)}" y="${y + 4}">${escapeHtml(String(p.trace.name))}</text>`);

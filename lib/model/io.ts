@@ -66,27 +66,26 @@ export function loadModel(dir: string, options: LoadOptions = {}): { model: Enco
   const spec = parameterSpec(config, task);
   const isHead = (name: string) => !name.startsWith(prefix) || name.startsWith(`${prefix}pooler.`);
   const rng = Rng.derive(options.seed ?? 0, "init-missing");
-  const params = new Map<string, tf.Variable>();
+  // Check every parameter before allocating any, so a bad file leaves no tensors behind.
+  const plan: [string, number[], NamedArray | undefined, Parameters<typeof initialValue>[2]][] = [];
   for (const [name, [shape, init]] of spec) {
     let value = stored.get(name);
     if (!value) {
       for (const [other, v] of stored) if (aliasOf(other, prefix) === name) value = v;
     }
-    const headReset = labelsChanged && (name.startsWith("classifier") || name === "classifier.weight");
-    if (value && !headReset) {
-      if (value.shape.join() !== shape.join()) {
-        throw new Error(`${weightsFile}: ${name} has shape [${value.shape}] but ${CONFIG_FILE} implies [${shape}]; the config and weights do not belong together`);
-      }
-      const loaded = tf.tensor(value.data, shape, "float32");
-      params.set(name, tf.variable(loaded, true));
-      loaded.dispose();
-    } else {
-      if (!isHead(name)) throw new Error(`${weightsFile}: encoder parameter ${name} is missing; the file is incomplete or not a ${config.model_type} checkpoint`);
-      const fresh = initialValue(name, shape, init, config, rng);
-      params.set(name, tf.variable(fresh, true));
-      fresh.dispose();
-      report.initialized.push(name);
+    if (labelsChanged && name.startsWith("classifier")) value = undefined; // new labels: a new head
+    if (value && value.shape.join() !== shape.join()) {
+      throw new Error(`${weightsFile}: ${name} has shape [${value.shape}] but ${CONFIG_FILE} implies [${shape}]; the config and weights do not belong together`);
     }
+    if (!value && !isHead(name)) throw new Error(`${weightsFile}: encoder parameter ${name} is missing; the file is incomplete or not a ${config.model_type} checkpoint`);
+    plan.push([name, shape, value, init]);
+  }
+  const params = new Map<string, tf.Variable>();
+  for (const [name, shape, value, init] of plan) {
+    const initial = value ? tf.tensor(value.data, shape, "float32") : initialValue(name, shape, init, config, rng);
+    params.set(name, tf.variable(initial, true));
+    initial.dispose();
+    if (!value) report.initialized.push(name);
   }
   for (const name of stored.keys()) {
     if (!spec.has(name) && !spec.has(aliasOf(name, prefix) ?? "")) report.unused.push(name);
@@ -104,6 +103,8 @@ export function saveModel(model: EncoderModel, dir: string, metadata: Record<str
     tensors.set(stored, { dtype: "float32", shape: v.shape, data: v.dataSync() as Float32Array });
   }
   writeSafetensors(path.join(dir, WEIGHTS_FILE), tensors, { format: "pt", ...metadata });
-  const config = { ...model.config, architectures: [model.architecture] };
+  // The weights are float32 whatever the source was; a kept "dtype": "float16" would make transformers load them in half precision.
+  const precision = Object.fromEntries(["dtype", "torch_dtype"].filter((key) => key in model.config).map((key) => [key, "float32"]));
+  const config = { ...model.config, ...precision, architectures: [model.architecture] };
   writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
 }

@@ -58,7 +58,11 @@ function decode(dtype: string, bytes: Buffer, count: number, where: string): Nam
     }
     case "I64": {
       const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      for (let i = 0; i < count; i++) {
+        const v = view.getBigInt64(i * 8, true);
+        if (v > 2147483647n || v < -2147483648n) throw new Error(`${where}: I64 value ${v} does not fit in int32 (ids and masks always do)`);
+        out[i] = Number(v);
+      }
       return out;
     }
     case "I32":

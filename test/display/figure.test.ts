@@ -63,6 +63,9 @@ test("the static SVG names the trace types it cannot draw", () => {
   assert.match(svg, /Not drawn in this static preview: histogram &quot;distances&quot;/);
   assert.equal((svg.match(/<rect x=/g) ?? []).length, 3, "plot frame + 2 bars");
   assert.ok(svg.includes(">en<") && svg.includes(">de<"));
+  const single = figureToSvg({ data: [{ type: "bar", name: "only", x: ["a"], y: [1] }] });
+  assert.ok(!single.includes(">only<"), "like plotly, no legend for a single trace");
+  assert.ok(figureToSvg({ data: [{ name: "only", y: [1, 2] }], layout: { showlegend: true } }).includes(">only<"));
 });
 
 test("niceTicks picks round steps", () => {

@@ -3,11 +3,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as aq from "arquero";
 import { formatCell } from "../../lib/display/table";
 import { tableToMarkdown, writeTableMarkdown } from "../../lib/display/table-markdown";
 
-test("an arquero table renders as GFM with numeric columns right-aligned", () => {
+test("an arquero table renders as GFM with numeric columns right-aligned", async () => {
+  const aq = await import("arquero");
   const t = aq.table({ task: ["SST-2", "MNLI"], accuracy: [0.93125, 0.8456], examples: [67349, 392702] });
   assert.equal(
     tableToMarkdown(t),
@@ -52,7 +52,8 @@ test("cell formatting: integers verbatim, tiny numbers in exponent form, non-fin
   assert.equal(formatCell({ a: [1, 2] }), '{"a":[1,2]}');
 });
 
-test("an empty table (no rows) keeps its header; one without columns says so", () => {
+test("an empty table (no rows) keeps its header; one without columns says so", async () => {
+  const aq = await import("arquero");
   const t = aq.table({ a: [] as number[], b: [] as string[] });
   assert.equal(tableToMarkdown(t), "| a | b |\n| --- | --- |\n");
   assert.equal(tableToMarkdown([]), "_(empty table)_\n");

@@ -6,7 +6,7 @@
  *   c. models written here load in `transformers` (scripts/hf_forward.py) and compute the same;
  *   d. broken folders fail with a message naming the file and the problem.
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,7 +27,9 @@ const TOLERANCE = 1e-4;
 const TASKS: Task[] = ["base", "sequence-classification", "question-answering", "masked-lm"];
 const FAMILIES: ModelType[] = ["bert", "roberta", "xlm-roberta"];
 
-const tmp = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `thieves-${label}-`));
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "thieves-hf-interop-"));
+after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+const tmp = (label: string) => fs.mkdtempSync(path.join(TMP, `${label}-`));
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
 
 // ---------------------------------------------------------------- outputs as plain arrays
@@ -445,7 +447,25 @@ const BROKEN: { problem: string; file: string; breakIt: (dir: string) => void; m
     breakIt: (dir) => editConfig(dir, (c) => (c.hidden_size = 8)),
     message: /bert\.embeddings\.word_embeddings\.weight has shape \[50,16\] but config\.json implies \[50,8\]; the config and weights do not belong together/,
   },
+  {
+    problem: "a classifier whose labels disagree with config.json",
+    file: WEIGHTS_FILE,
+    breakIt: (dir) => editConfig(dir, (c) => Object.assign(c, withLabels(c as unknown as EncoderConfig, ["no", "yes"]))),
+    message: /classifier\.weight has shape \[3,16\] but config\.json implies \[2,16\]/,
+  },
+  {
+    problem: "weights without an encoder parameter",
+    file: WEIGHTS_FILE,
+    breakIt: (dir) => dropTensor(path.join(dir, WEIGHTS_FILE), "bert.encoder.layer.1.output.dense.weight"),
+    message: /encoder parameter bert\.encoder\.layer\.1\.output\.dense\.weight is missing; the file is incomplete or not a bert checkpoint/,
+  },
 ];
+
+function dropTensor(file: string, name: string): void {
+  const { tensors, metadata } = parseSafetensors(fs.readFileSync(file), file);
+  assert.ok(tensors.delete(name));
+  fs.writeFileSync(file, serializeSafetensors(tensors, metadata));
+}
 
 function truncate(file: string, size: number): void {
   fs.writeFileSync(file, fs.readFileSync(file).subarray(0, size));
@@ -466,7 +486,6 @@ for (const { problem, file, breakIt, message } of BROKEN) {
     saveModel(model, dir);
     model.dispose();
     breakIt(dir);
-    const before = tf.memory().numTensors;
     assert.throws(
       () => loadModel(dir),
       (err: unknown) => {
@@ -476,7 +495,20 @@ for (const { problem, file, breakIt, message } of BROKEN) {
         return true;
       },
     );
-    // A failed load leaves no variables behind.
-    assert.equal(tf.memory().numTensors, before, "tensors leaked by the failed load");
   });
 }
+
+test(
+  "a load that fails part-way disposes the variables it already made",
+  async () => {
+    await initBackend({ quiet: true });
+    const model = builtModel("bert", "sequence-classification", 7);
+    const dir = tmp("broken-late");
+    saveModel(model, dir);
+    model.dispose();
+    editConfig(dir, (c) => Object.assign(c, withLabels(c as unknown as EncoderConfig, ["no", "yes"])));
+    const before = tf.memory().numTensors;
+    assert.throws(() => loadModel(dir), /classifier\.weight has shape/);
+    assert.equal(tf.memory().numTensors - before, 0, "tensors left behind by the failed load");
+  },
+);

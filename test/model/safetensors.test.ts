@@ -154,16 +154,16 @@ test("tensors are stored by name, contiguously, in little-endian order", () => {
 
 const valid = serializeSafetensors(sampleTensors(), { format: "pt" });
 const CORRUPT: [problem: string, bytes: Buffer, message: RegExp][] = [
-  ["fewer than 8 bytes", valid.subarray(0, 5), /too short to be a safetensors file \(5 bytes\)/],
+  ["of fewer than 8 bytes", valid.subarray(0, 5), /too short to be a safetensors file \(5 bytes\)/],
   ["cut inside the header", valid.subarray(0, 40), /header length \d+ exceeds the file size; the file is truncated/],
   ["cut inside the data", valid.subarray(0, valid.length - 3), /tensor scalar \(F32 \[\]\) has offsets \[40, 44\] that do not fit; the file is corrupt/],
-  ["a header that is not JSON", fileBytes({}, Buffer.alloc(0)).fill(0x7b, 8), /header is not valid JSON/],
-  ["an unknown dtype", fileBytes({ t: { dtype: "F8_E4M3", shape: [1], data_offsets: [0, 1] } }, Buffer.alloc(1)), /tensor t has unsupported dtype F8_E4M3/],
-  ["offsets that disagree with the shape", fileBytes({ t: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, Buffer.alloc(8)), /tensor t \(F32 \[3\]\) has offsets \[0, 8\]/],
+  ["whose header is not JSON", fileBytes({}, Buffer.alloc(0)).fill(0x7b, 8), /header is not valid JSON/],
+  ["with an unknown dtype", fileBytes({ t: { dtype: "F8_E4M3", shape: [1], data_offsets: [0, 1] } }, Buffer.alloc(1)), /tensor t has unsupported dtype F8_E4M3/],
+  ["whose offsets disagree with its shape", fileBytes({ t: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, Buffer.alloc(8)), /tensor t \(F32 \[3\]\) has offsets \[0, 8\]/],
 ];
 
 for (const [problem, bytes, message] of CORRUPT) {
-  test(`a file ${problem} is rejected with a message naming it`, () => {
+  test(`parse rejects a file ${problem}, naming the file`, () => {
     assert.throws(() => parseSafetensors(bytes, "/models/x/model.safetensors"), (err: unknown) => {
       const text = (err as Error).message;
       assert.ok(text.startsWith("/models/x/model.safetensors: "), text);
