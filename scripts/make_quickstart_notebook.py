@@ -14,12 +14,10 @@ above the majority-class baseline. No paper claims this number; the experiments 
 start from pretrained miniatures and compare with the papers."""),
     ("markdown", """## 1. Choose the run size and start the backend
 
-(`./lib` here is a link to the project's `lib/`: tslab only compiles files under the notebook's folder.)
-
 `preset` picks the run size: `tiny` (seconds; what CI runs), `small` (a few minutes; the committed
 outputs) or `paper`. The backend is chosen once: native TensorFlow when it is installed
 (`npm install` builds it), otherwise WebAssembly, which is about 50 times slower to train."""),
-    ("code", """import { initBackend } from "./lib/engine/backend";
+    ("code", """import { initBackend } from "../lib/engine/backend";
 
 const preset = process.env.THIEVES_PRESET ?? "small";
 const backend = await initBackend();
@@ -34,7 +32,7 @@ $$\\mathcal{L} = -\\frac{1}{N}\\sum_i \\log p_\\theta(y_i \\mid x_i).$$
 
 It evaluates on the dev set periodically, keeps checkpoints (a finished run is loaded, not retrained)
 and writes `results/quickstart-<preset>.json`."""),
-    ("code", """import { runQuickstart } from "./lib/experiments/quickstart";
+    ("code", """import { runQuickstart } from "../lib/experiments/quickstart";
 
 const result = await runQuickstart({ preset: preset }) // (tslab needs "preset: preset", not the shorthand);
 console.log(`${result.parameters.toLocaleString()} parameters, ${result.dataset.train} training sentences, trained in ${result.wallSeconds.toFixed(0)} s`);"""),
@@ -42,7 +40,7 @@ console.log(`${result.parameters.toLocaleString()} parameters, ${result.dataset.
 
 Each point is the mean training loss over the last logging window. A falling curve means the
 encoder is fitting the training sentences; chance level for two balanced classes is ln 2 ≈ 0.693."""),
-    ("code", """import { lineFigure, showFigure } from "./lib/display/index";
+    ("code", """import { lineFigure, showFigure } from "../lib/display";
 
 const losses = result.log.filter((e) => e.loss !== undefined);
 showFigure(lineFigure({
@@ -53,8 +51,8 @@ showFigure(lineFigure({
 
 Accuracy on SST-2 dev sentences at each evaluation, with the accuracy of always answering the
 most frequent class as the floor to beat."""),
-    ("code", """import { showTable } from "./lib/display/index";
-import { quickstartAccuracyRows } from "./lib/experiments/quickstart";
+    ("code", """import { showTable } from "../lib/display";
+import { quickstartAccuracyRows } from "../lib/experiments/quickstart";
 
 showTable(quickstartAccuracyRows(result));"""),
     ("markdown", """## 5. What held
