@@ -6,6 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+// A static import: tslab compiles only what is imported statically, and notebooks may fall back to wasm.
+import { registerWasmTrainingKernels } from "./wasm-kernels";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 export const BACKEND_ORDER: readonly BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
@@ -72,8 +74,7 @@ async function tryBackend(name: BackendName): Promise<string> {
     }
     case "wasm": {
       require("@tensorflow/tfjs-backend-wasm");
-      // Loaded only here: the extra kernels matter only when wasm is the backend.
-      require("./wasm-kernels").registerWasmTrainingKernels();
+      registerWasmTrainingKernels();
       if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
       return `@tensorflow/tfjs-backend-wasm ${tf.version.tfjs} (SIMD: ${await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")})`;
     }

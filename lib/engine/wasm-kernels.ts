@@ -5,12 +5,17 @@
  *
  * Found missing by running the forward pass and the gradient of every op the encoder, heads and
  * losses use on wasm (see test/engine/wasm-kernels.test.ts):
- *   - UnsortedSegmentSum: the gradient of `tf.gather` (embeddings, span heads).
+ *   - UnsortedSegmentSum: the gradient of `tf.gather` (embedding lookups, MLM position picking).
  * Registered only where the backend has none of its own:
  *   - Erf (exact GELU): wasm 4.22 ships a native Erf, more accurate than the cpu backend's
- *     (about 0.5 ulp against the cpu's 7.1.26 approximation, absolute error up to 1.7e-7), so
+ *     (within half a float32 ulp; the cpu's Abramowitz–Stegun 7.1.26 is off by up to 1.7e-7), so
  *     it is kept; ours is the fallback for wasm builds without one.
- * Every other kernel those ops and their gradients dispatch to exists on wasm 4.22.
+ * Fixed where wasm's own kernel is wrong:
+ *   - GatherV2 with batchDims > 0: wasm 4.22 reads each batch's indices from the wrong offset
+ *     (batch 1 of indices [[1,1,4],[0,3,0]] gathers rows 4, 0, 3), silently. Calls with
+ *     batchDims 0 (all the encoder makes) still go to wasm's native kernel.
+ * Every other kernel those ops and their gradients dispatch to exists on wasm 4.22 and agrees
+ * with the cpu backend.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -98,6 +103,50 @@ function erf(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
+/**
+ * GatherV2 with batchDims > 0: x viewed as [batch, outer, dim, slice], indices as [batch, n],
+ * out[b, o, i, s] = x[b, o, indices[b, i], s]. Out-of-range indices throw, as wasm's and the
+ * cpu backend's gathers do.
+ */
+function batchedGather(backend: BackendWasm, x: tf.TensorInfo, indices: tf.TensorInfo, axis: number, batchDims: number): tf.TensorInfo {
+  const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0];
+  const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x, indices, parsedAxis, batchDims);
+  const { batchSize, outerSize, dimSize, sliceSize } = info;
+  const idx = readNumbers(backend, indices);
+  const xs = readNumbers(backend, x);
+  const perBatch = idx.length / batchSize;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i] < 0 || idx[i] >= dimSize) throw new Error(`GatherV2: the index value ${idx[i]} is not in [0, ${dimSize - 1}]`);
+  }
+  const out = backend.makeOutput(info.outputShape, x.dtype);
+  const values = backend.typedArrayFromHeap(out);
+  let k = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let o = 0; o < outerSize; o++) {
+      for (let i = 0; i < perBatch; i++) {
+        const src = ((b * outerSize + o) * dimSize + idx[b * perBatch + i]) * sliceSize;
+        for (let s = 0; s < sliceSize; s++) values[k++] = xs[src + s];
+      }
+    }
+  }
+  return out;
+}
+
+/** The kernelFuncs this module registered, so a second registration call can recognise them. */
+const ours = new WeakSet<tf.KernelFunc>();
+
+/** wasm's own GatherV2 for batchDims 0, ours otherwise; keeps wasm's setup (its C++ binding). */
+function fixedGatherV2(native: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc = ((args: KernelArgs) => {
+    const { batchDims, axis } = args.attrs as { batchDims?: number; axis: number };
+    if (!batchDims) return native.kernelFunc(args);
+    const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    return batchedGather(wasmBackend(args), x, indices, axis, batchDims);
+  }) as tf.KernelFunc;
+  ours.add(kernelFunc);
+  return { ...native, kernelFunc };
+}
+
 export const unsortedSegmentSumConfig: tf.KernelConfig = { kernelName: "UnsortedSegmentSum", backendName: WASM, kernelFunc: unsortedSegmentSum as tf.KernelFunc };
 export const erfConfig: tf.KernelConfig = { kernelName: "Erf", backendName: WASM, kernelFunc: erf as tf.KernelFunc };
 
@@ -105,13 +154,19 @@ export const erfConfig: tf.KernelConfig = { kernelName: "Erf", backendName: WASM
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSumConfig, erfConfig];
 
 /**
- * Registers on the wasm backend each kernel of WASM_TRAINING_KERNELS that it lacks. Idempotent:
- * a kernel already registered (by wasm itself or by an earlier call) is left alone, so no
- * "already registered" warning and no native kernel is ever replaced. Returns nothing; call
- * after requiring @tensorflow/tfjs-backend-wasm, before or after setBackend("wasm").
+ * Registers on the wasm backend each kernel of WASM_TRAINING_KERNELS that it lacks, and wraps
+ * wasm's GatherV2 so batched gathers are right. Idempotent: a kernel already registered (by
+ * wasm itself or by an earlier call) is left alone and the wrapper is applied once, so no
+ * "already registered" warning. Call after requiring @tensorflow/tfjs-backend-wasm, before or
+ * after setBackend("wasm") (the wrapper carries wasm's setupFunc, which runs at backend start).
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
     if (!tf.getKernel(config.kernelName, WASM)) tf.registerKernel(config);
+  }
+  const gather = tf.getKernel("GatherV2", WASM);
+  if (gather && !ours.has(gather.kernelFunc)) {
+    tf.unregisterKernel("GatherV2", WASM); // re-registering in place would warn
+    tf.registerKernel(fixedGatherV2(gather));
   }
 }
