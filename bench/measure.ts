@@ -15,11 +15,11 @@ import { crossEntropy } from "../lib/train/losses";
 
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "config.json"), "utf8"));
 
-async function main(timedSteps: number): Promise<void> {
+async function main(timedSteps: number, batchSize: number): Promise<void> {
   const backend = await initBackend({ quiet: true });
   const config = makeConfig(spec.model);
   const model = EncoderModel.create(config, "masked-lm", 0);
-  const B = spec.batch_size, T = spec.seq_len, P = spec.mlm_positions;
+  const B = batchSize, T = spec.seq_len, P = spec.mlm_positions;
   const rng = new Rng(1);
   const batch = tf.tidy(() => ({
     inputIds: tf.tensor2d(Int32Array.from({ length: B * T }, () => 5 + rng.int(config.vocab_size - 5)), [B, T], "int32"),
@@ -36,6 +36,7 @@ async function main(timedSteps: number): Promise<void> {
     value.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
   };
+  // Nothing is returned from tidy: it would walk a returned typed array entry by entry.
   const inferStep = () => tf.tidy(() => {
     model.forward(batch).logits!.dataSync();
   });
@@ -50,6 +51,7 @@ async function main(timedSteps: number): Promise<void> {
   const tokens = B * T;
   console.log(JSON.stringify({
     backend: backend.name,
+    batch_size: B,
     engine: backend.engine,
     train_tokens_per_s: (tokens * timedSteps) / trainSeconds,
     infer_tokens_per_s: (tokens * timedSteps * 3) / inferSeconds,
@@ -58,7 +60,7 @@ async function main(timedSteps: number): Promise<void> {
   }));
 }
 
-main(Number(process.argv[2] ?? spec.timed_steps)).catch((err) => {
+main(Number(process.argv[2] ?? spec.timed_steps), Number(process.argv[3] ?? spec.batch_size)).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 
+/** Kept in step with scripts/launch.js, which preloads it for the CLI. */
 const CANDIDATES = [
   "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
   "/usr/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4",
