@@ -153,7 +153,7 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
   }
   const dropout = new Dropout(dropoutRng);
   const log = (entry: LogEntry) => fs.appendFileSync(logFile, JSON.stringify(entry) + "\n");
-  const nameOf = new Map(model.variables().map((v) => [v.name, [...model.params].find(([, p]) => p === v)![0]]));
+  const nameOf = new Map([...model.params].map(([name, p]) => [p.name, name])); // tf variable name → parameter name
 
   const evaluate = async (): Promise<Record<string, number> | undefined> => {
     if (!hooks.evaluate) return undefined;
