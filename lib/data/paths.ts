@@ -1,4 +1,7 @@
-/** Where vendored data lives: the project's datasets/ folder, else the shared mirror beside the checkout. */
+/**
+ * Where vendored data lives: `$THIEVES_DATASETS` if set (tests point it at a temporary copy),
+ * then the project's datasets/ folder, then the shared mirror beside the checkout.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -19,9 +22,24 @@ function findProjectRoot(): string {
 
 export const PROJECT_ROOT = findProjectRoot();
 
-export function datasetPath(relative: string): string {
-  const candidates = [path.join(PROJECT_ROOT, "datasets", relative), path.join(PROJECT_ROOT, "..", "shared", "datasets", relative)];
+/** The folders searched for a dataset file, in order. Read on every call, so tests can change the variable. */
+export function datasetRoots(): string[] {
+  const roots = [path.join(PROJECT_ROOT, "datasets"), path.join(PROJECT_ROOT, "..", "shared", "datasets")];
+  const override = process.env.THIEVES_DATASETS;
+  return override ? [path.resolve(override), ...roots] : roots;
+}
+
+/**
+ * The absolute path of a file given relative to datasets/ (not checksum-verified: loaders use
+ * `verifiedFile` from checksum.ts). Throws, saying what to place where, if no root has it.
+ */
+export function datasetPath(relative: string, roots: readonly string[] = datasetRoots()): string {
+  const candidates = roots.map((root) => path.join(root, relative));
   const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`dataset file ${relative} not found; looked in ${candidates.join(" and ")}. Copy the data mirror into datasets/ (see datasets/MANIFEST.md).`);
-  return found;
+  if (found) return found;
+  throw new Error(
+    `dataset file ${relative} not found; looked in ${candidates.join(", ")}. ` +
+      `Place it at ${path.join(PROJECT_ROOT, "datasets", relative)}: copy the mirror with \`cp -r ../shared/datasets/. datasets/\` ` +
+      `from the project root, or restore it with \`git checkout -- datasets/${relative}\` (files and checksums: datasets/MANIFEST.md).`,
+  );
 }

@@ -1,23 +1,31 @@
 /**
- * A minimal SST-2 reader (label<TAB>sentence, header line, CRLF in train). The full data layer with
- * checksums and arquero tables replaces it; the quickstart only needs rows.
+ * SST-2 (Socher et al. 2013, GLUE sizes) from datasets/sst2/: label<TAB>sentence with a header
+ * line (`label sentence` in train, which has CRLF line ends; `label content` in dev).
  */
-import * as fs from "node:fs";
-import { datasetPath } from "./paths";
+import { readDatasetText } from "./text";
+import { parseTsv, rowError } from "./tsv";
 
 export interface Sst2Row {
   sentence: string;
   /** 1 positive, 0 negative. */
-  label: number;
+  label: 0 | 1;
 }
 
-export function readSst2(split: "train" | "dev"): Sst2Row[] {
-  const file = datasetPath(`sst2/${split}.tsv`);
-  const lines = fs.readFileSync(file, "utf8").split(/\r?\n/).slice(1).filter((l) => l.trim());
-  return lines.map((line, i) => {
-    const tab = line.indexOf("\t");
-    const label = Number(line.slice(0, tab));
-    if (tab < 0 || (label !== 0 && label !== 1)) throw new Error(`${file}:${i + 2}: expected "label<TAB>sentence" with label 0 or 1, got ${JSON.stringify(line.slice(0, 60))}`);
-    return { label, sentence: line.slice(tab + 1) };
+export type Sst2Split = "train" | "dev";
+
+const HEADERS: Record<Sst2Split, readonly string[]> = { train: ["label", "sentence"], dev: ["label", "content"] };
+
+/** Parses an SST-2 TSV of `split` (whose header it expects); `file` names the source in errors. */
+export function parseSst2(text: string, file: string, split: Sst2Split): Sst2Row[] {
+  return parseTsv(text, file, { header: HEADERS[split] }).map(({ line, fields }) => {
+    if (fields[0] !== "0" && fields[0] !== "1") throw rowError(file, line, "label 0 or 1 in column 1", fields[0]);
+    return { label: fields[0] === "1" ? 1 : 0, sentence: fields[1] };
   });
+}
+
+/** SST-2 train (67,349 rows) or dev (872), checksum-verified. */
+export function readSst2(split: Sst2Split): Sst2Row[] {
+  if (split !== "train" && split !== "dev") throw new Error(`SST-2 split must be "train" or "dev", got "${split}"`);
+  const { file, text } = readDatasetText(`sst2/${split}.tsv`);
+  return parseSst2(text, file, split);
 }
