@@ -93,17 +93,22 @@ export function loadModel(dir: string, options: LoadOptions = {}): { model: Enco
   return { model: new EncoderModel(config, task, params), report };
 }
 
+export interface SaveOptions {
+  /** How float weights are stored. "float16" halves the file (for shipped checkpoints); loading widens back to float32. Default "float32". */
+  precision?: "float32" | "float16";
+}
+
 /** Writes `dir/config.json` and `dir/model.safetensors` (each atomically). */
-export function saveModel(model: EncoderModel, dir: string, metadata: Record<string, string> = {}): void {
+export function saveModel(model: EncoderModel, dir: string, metadata: Record<string, string> = {}, options: SaveOptions = {}): void {
   fs.mkdirSync(dir, { recursive: true });
   const tensors = new Map<string, NamedArray>();
   for (const [name, v] of model.params) {
     // transformers' bare BertModel / RobertaModel files carry no prefix.
     const stored = model.task === "base" ? name.slice(model.prefix.length) : name;
-    tensors.set(stored, { dtype: "float32", shape: v.shape, data: v.dataSync() as Float32Array });
+    tensors.set(stored, { dtype: options.precision ?? "float32", shape: v.shape, data: v.dataSync() as Float32Array });
   }
   writeSafetensors(path.join(dir, WEIGHTS_FILE), tensors, { format: "pt", ...metadata });
-  // The weights are float32 whatever the source was; a kept "dtype": "float16" would make transformers load them in half precision.
+  // Computation is float32 whatever the file holds; a "dtype": "float16" in config.json would make transformers compute in half precision.
   const precision = Object.fromEntries(["dtype", "torch_dtype"].filter((key) => key in model.config).map((key) => [key, "float32"]));
   const config = { ...model.config, ...precision, architectures: [model.architecture] };
   writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");

@@ -2,13 +2,14 @@
  * The safetensors file format (huggingface/safetensors): an 8-byte little-endian header length,
  * a JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}`,
  * then the raw little-endian tensor bytes. Reads every dtype Hugging Face writes for encoders
- * (F32, F16, BF16, F64 → Float32Array; I64, I32, I16, I8, U8, BOOL → Int32Array); writes F32 and I32.
+ * (F32, F16, BF16, F64 → Float32Array; I64, I32, I16, I8, U8, BOOL → Int32Array); writes F32, F16 and I32.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 export interface NamedArray {
-  dtype: "float32" | "int32";
+  /** "float16" stores float values as IEEE half precision (half the bytes); reading widens them to float32. */
+  dtype: "float32" | "float16" | "int32";
   shape: number[];
   data: Float32Array | Int32Array;
 }
@@ -28,6 +29,36 @@ function float16ToFloat32(h: number): number {
   if (exp === 31) return frac ? NaN : sign * Infinity;
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
+
+/** Round-to-nearest-even float32 → IEEE half, with overflow to ±Infinity and gradual underflow. */
+export function float32ToFloat16(value: number): number {
+  F32[0] = value;
+  const x = U32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // too large: Infinity
+  if (e <= 0) {
+    if (e < -10) return sign; // too small: ±0
+    mant |= 0x800000; // subnormal: shift the implicit bit in
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rest > mid || (rest === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // may carry into the exponent, which is right
+  return sign | half;
+}
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+const STORED: Record<NamedArray["dtype"], [string, number]> = { float32: ["F32", 4], float16: ["F16", 2], int32: ["I32", 4] };
 
 function decode(dtype: string, bytes: Buffer, count: number, where: string): NamedArray["data"] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -127,8 +158,9 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
     const t = tensors.get(name)!;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`tensor ${name}: shape ${JSON.stringify(t.shape)} holds ${count} values but data has ${t.data.length}`);
-    header[name] = { dtype: t.dtype === "float32" ? "F32" : "I32", shape: t.shape, data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    const [dtype, width] = STORED[t.dtype];
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + count * width] };
+    offset += count * width;
   }
   let json = Buffer.from(JSON.stringify(header), "utf8");
   // Pad with spaces so the data section starts 8-byte aligned (what the reference writer does).
@@ -140,10 +172,12 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
   let pos = 8 + json.length;
   for (const name of names) {
     const t = tensors.get(name)!;
-    const view = new DataView(out.buffer, out.byteOffset + pos, t.data.length * 4);
-    if (t.data instanceof Float32Array) t.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+    const width = STORED[t.dtype][1];
+    const view = new DataView(out.buffer, out.byteOffset + pos, t.data.length * width);
+    if (t.dtype === "float16") t.data.forEach((v, i) => view.setUint16(i * 2, float32ToFloat16(v), true));
+    else if (t.data instanceof Float32Array) t.data.forEach((v, i) => view.setFloat32(i * 4, v, true));
     else t.data.forEach((v, i) => view.setInt32(i * 4, v, true));
-    pos += t.data.length * 4;
+    pos += t.data.length * width;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NamedArray, parseSafetensors, serializeSafetensors } from "../../lib/model/safetensors";
+import { NamedArray, float32ToFloat16, parseSafetensors, serializeSafetensors } from "../../lib/model/safetensors";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "safetensors");
 
@@ -66,6 +66,18 @@ test("F16: normals, subnormals, signed zeros, infinities and NaN", () => {
   const t = decoded(oneTensor("F16", 2, F16_CASES.length, (buf, i) => buf.writeUInt16LE(F16_CASES[i][0], 2 * i)));
   assert.equal(t.dtype, "float32");
   F16_CASES.forEach(([bits, value], i) => assert.equal(t.data[i], value, `0x${bits.toString(16)}`));
+});
+
+test("F16 writing: every special value encodes to its bits, rounding is to nearest even, overflow is Infinity", () => {
+  for (const [bits, value] of F16_CASES) assert.equal(float32ToFloat16(value), bits, `${value} → 0x${bits.toString(16)}`);
+  assert.equal(float32ToFloat16(1 + 2 ** -11), 0x3c00, "halfway between 1 and its successor rounds to even (down)");
+  assert.equal(float32ToFloat16(1 + 3 * 2 ** -11), 0x3c02, "halfway above an odd mantissa rounds up");
+  assert.equal(float32ToFloat16(65520), 0x7c00, "past the largest half rounds to Infinity");
+  assert.equal(float32ToFloat16(2 ** -26), 0x0000, "below half the smallest subnormal flushes to zero");
+  const values = Float32Array.from([0.1, -3.75, 1e-5, 2048.5, 0.333]);
+  const back = parseSafetensors(serializeSafetensors(new Map([["w", { dtype: "float16", shape: [5], data: values }]])), "f16").tensors.get("w")!;
+  assert.equal(back.dtype, "float32");
+  values.forEach((v, i) => assert.ok(Math.abs(back.data[i] - v) <= Math.abs(v) * 2 ** -11 + 2 ** -25, `${v} came back as ${back.data[i]}`));
 });
 
 const BF16_CASES: [bits: number, value: number][] = [
