@@ -1,6 +1,5 @@
 """Writes notebooks/00-quickstart.ipynb (kept as a script so the notebook's text is reviewable as code)."""
-import json
-from pathlib import Path
+from notebook_writer import write_notebook
 
 cells = [
     ("markdown", """# 00 — Quickstart: train a small BERT encoder in TypeScript
@@ -65,19 +64,4 @@ console.log(`dev accuracy ${result.devAccuracy.toFixed(3)} vs majority class ${r
 if (preset === "tiny") console.log("(tiny preset: a plumbing check, too short to learn much)");"""),
 ]
 
-notebook = {
-    "cells": [
-        {"cell_type": kind, "metadata": {}, "source": text.splitlines(keepends=True),
-         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-        for kind, text in cells
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "TypeScript", "language": "typescript", "name": "tslab"},
-        "language_info": {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript"},
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-out = Path(__file__).resolve().parent.parent / "notebooks" / "00-quickstart.ipynb"
-out.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
-print(f"wrote {out}")
+write_notebook("00-quickstart.ipynb", cells)

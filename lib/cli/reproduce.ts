@@ -3,12 +3,14 @@
  * writes results/ and regenerates RESULTS.md.
  */
 import { Command } from "commander";
+import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
 import { writeResultsMarkdown } from "../experiments/results-md";
 
 const EXPERIMENTS: Record<string, (preset: string, seed: number) => Promise<unknown>> = {
   quickstart: (preset, seed) => runQuickstart({ preset, seed }),
+  pretraining: (preset, seed) => runPretraining({ preset, seed }),
 };
 
 async function main(): Promise<void> {

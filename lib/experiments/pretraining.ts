@@ -1,0 +1,178 @@
+/**
+ * Does our pretraining help? Each miniature is fine-tuned on SST-2 and on MNLI (the 39k-pair
+ * train sample) twice with the same recipe and seed: once from its MLM-pretrained weights, once
+ * from random initialisation of the same architecture. Dev accuracy (SST-2 dev; MNLI dev
+ * matched) is measured once, at the end. The claim under test is BERT's (Devlin et al. 2019):
+ * pretraining on unlabelled text makes the same network better at downstream tasks.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { backendInfo, initBackend } from "../engine/backend";
+import { PROJECT_ROOT } from "../data/paths";
+import { readSst2 } from "../data/sst2";
+import { NLI_LABELS, readNli } from "../data/nli";
+import { readConfig, withLabels } from "../model/config";
+import { EncoderModel } from "../model/encoder";
+import { CONFIG_FILE, loadModel } from "../model/io";
+import { writeFileAtomic } from "../model/safetensors";
+import { modelDir, pretrainMiniature, PretrainResult } from "../pretrain/pretrain";
+import { TextTokenizer } from "../tokenize/tokenizer";
+import { EncodedExample } from "../train/classify";
+import { fineTuneClassifier } from "../train/finetune";
+import { LogEntry } from "../train/trainer";
+import { Preset, resolvePreset } from "./presets";
+
+export type DownstreamTask = "sst2" | "mnli";
+
+export interface PretrainingSize {
+  models: string[];
+  trainExamples: number;
+  /** Dev examples scored; undefined: the whole dev set. */
+  devExamples?: number;
+  maxLength: number;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+export const PRETRAINING_SIZES: Record<Preset, PretrainingSize> = {
+  tiny: { models: ["en-L2-H128", "xx-L4-H256"], trainExamples: 256, devExamples: 64, maxLength: 32, steps: 8, batchSize: 16, learningRate: 1e-3 },
+  small: { models: ["en-L2-H128", "en-L4-H256", "xx-L4-H256"], trainExamples: 20000, maxLength: 64, steps: 400, batchSize: 32, learningRate: 1e-4 },
+  paper: { models: ["en-L2-H128", "en-L4-H256", "en-L6-H256", "xx-L4-H256"], trainExamples: 39226, maxLength: 128, steps: 3000, batchSize: 32, learningRate: 5e-5 },
+};
+
+export interface FineTuneRow {
+  model: string;
+  task: DownstreamTask;
+  init: "pretrained" | "random";
+  accuracy: number;
+  wallSeconds: number;
+  log: LogEntry[];
+}
+
+export interface PretrainingResult {
+  experiment: "pretraining";
+  preset: Preset;
+  seed: number;
+  backend: string;
+  engine: string;
+  size: PretrainingSize;
+  dataset: Record<DownstreamTask, { train: number; dev: number; majority: number }>;
+  /** Each miniature's pretraining record (MLM curve, held-out accuracy, wall time). */
+  pretraining: Record<string, Pick<PretrainResult, "log" | "heldOut" | "wallSeconds" | "parameters" | "size" | "data">>;
+  rows: FineTuneRow[];
+  wallSeconds: number;
+}
+
+function encodeTask(tokenizer: TextTokenizer, task: DownstreamTask, split: "train" | "dev", size: PretrainingSize): EncodedExample[] {
+  const limit = split === "train" ? size.trainExamples : size.devExamples;
+  const opts = { maxLength: size.maxLength };
+  if (task === "sst2") {
+    return readSst2(split).slice(0, limit).map((r) => ({ ...tokenizer.encode(r.sentence, undefined, opts), label: r.label }));
+  }
+  const rows = readNli(split === "train" ? "mnli_train_sample" : "mnli_dev_matched").slice(0, limit);
+  return rows.map((r) => ({ ...tokenizer.encode(r.premise, r.hypothesis, opts), label: r.label }));
+}
+
+const LABELS: Record<DownstreamTask, string[]> = { sst2: ["negative", "positive"], mnli: [...NLI_LABELS] };
+
+function majority(examples: EncodedExample[]): number {
+  const counts = new Map<number, number>();
+  for (const e of examples) counts.set(e.label!, (counts.get(e.label!) ?? 0) + 1);
+  return Math.max(...counts.values()) / examples.length;
+}
+
+/** Runs the comparison; with `reuse`, returns the saved result of this preset and seed instead when there is one. */
+export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean } = {}): Promise<PretrainingResult> {
+  const saved = options.reuse ? readPretrainingResult(resolvePreset(options.preset)) : undefined;
+  if (saved && saved.seed === (options.seed ?? 0)) return saved;
+  const started = Date.now();
+  const preset = resolvePreset(options.preset);
+  const seed = options.seed ?? 0;
+  const size = PRETRAINING_SIZES[preset];
+  await initBackend();
+  const result: PretrainingResult = {
+    experiment: "pretraining", preset, seed, backend: backendInfo().name, engine: backendInfo().engine, size,
+    dataset: {} as PretrainingResult["dataset"], pretraining: {}, rows: [], wallSeconds: 0,
+  };
+  for (const name of size.models) {
+    const pre = await pretrainMiniature(name, { preset, seed }); // loads the saved record when the miniature exists
+    result.pretraining[name] = { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
+    const dir = modelDir(name, preset);
+    const tokenizer = await TextTokenizer.load(dir);
+    for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
+      const trainSet = encodeTask(tokenizer, task, "train", size);
+      const devSet = encodeTask(tokenizer, task, "dev", size);
+      result.dataset[task] = { train: trainSet.length, dev: devSet.length, majority: majority(devSet) };
+      for (const init of ["pretrained", "random"] as const) {
+        const model = init === "pretrained"
+          ? loadModel(dir, { task: "sequence-classification", labels: LABELS[task], seed }).model
+          : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), LABELS[task]), "sequence-classification", seed);
+        const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${init}-seed${seed}`);
+        const { accuracy, run } = await fineTuneClassifier(model, trainSet, devSet, {
+          outDir, steps: size.steps, batchSize: size.batchSize, learningRate: size.learningRate, seed, label: `${name} ${task} ${init}`,
+        });
+        model.dispose();
+        result.rows.push({ model: name, task, init, accuracy, wallSeconds: run.wallSeconds, log: run.log });
+      }
+    }
+  }
+  result.wallSeconds = (Date.now() - started) / 1000;
+  const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(result, null, 2) + "\n");
+  return result;
+}
+
+/** One row per (model, task): pretrained vs random-init accuracy and the margin, in points. */
+export function pretrainingTable(r: PretrainingResult): { model: string; task: string; pretrained: number; random: number; "margin (points)": number; majority: number }[] {
+  const out = [];
+  for (const model of r.size.models) {
+    for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
+      const get = (init: string) => r.rows.find((x) => x.model === model && x.task === task && x.init === init)?.accuracy ?? NaN;
+      out.push({ model, task: task === "sst2" ? "SST-2 dev" : "MNLI dev-m", pretrained: get("pretrained"), random: get("random"), "margin (points)": 100 * (get("pretrained") - get("random")), majority: r.dataset[task].majority });
+    }
+  }
+  return out;
+}
+
+/** The claim, checked on the result: pretrained beats random init on every (model, task). */
+export function pretrainingVerdict(r: PretrainingResult): { held: boolean; lines: string[] } {
+  const rows = pretrainingTable(r);
+  const lines = rows.map((x) => `${x["margin (points)"] > 0 ? "held" : "did not hold"}: ${x.model} on ${x.task}, pretrained ${(100 * x.pretrained).toFixed(1)} % vs random init ${(100 * x.random).toFixed(1)} % (${x["margin (points)"] >= 0 ? "+" : ""}${x["margin (points)"].toFixed(1)} points)`);
+  return { held: rows.every((x) => x["margin (points)"] > 0), lines };
+}
+
+/** Held-out MLM accuracy during pretraining, one series per miniature (for lineFigure). */
+export function mlmCurves(r: PretrainingResult): { name: string; x: number[]; y: number[] }[] {
+  return Object.entries(r.pretraining).map(([name, p]) => {
+    const evals = p.log.filter((e) => e.eval?.mlm_accuracy !== undefined);
+    return { name, x: evals.map((e) => e.step), y: evals.map((e) => e.eval!.mlm_accuracy) };
+  });
+}
+
+/** Per-language held-out MLM accuracy of the multilingual miniatures. */
+export function heldOutRows(r: PretrainingResult): Record<string, string | number>[] {
+  return Object.entries(r.pretraining).flatMap(([model, p]) =>
+    Object.entries(p.heldOut).map(([language, s]) => ({ model, language, "MLM accuracy": s.accuracy, "masked tokens": s.predictions })),
+  );
+}
+
+/** The saved result of a preset, if `npm run reproduce -- pretraining` (or this notebook) made one. */
+export function readPretrainingResult(preset: string): PretrainingResult | undefined {
+  const file = path.join(PROJECT_ROOT, "results", `pretraining-${resolvePreset(preset)}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PretrainingResult) : undefined;
+}
+
+/** How each family's tokenizer cuts the same kind of sentence in several scripts (for teaching). */
+export async function tokenizerShowcase(preset: string, sentences: Record<string, string>): Promise<{ tokenizer: string; language: string; tokens: number; pieces: string }[]> {
+  const rows = [];
+  for (const name of ["en-L2-H128", "xx-L4-H256"]) {
+    const tokenizer = await TextTokenizer.load(modelDir(name, resolvePreset(preset)));
+    for (const [language, text] of Object.entries(sentences)) {
+      const pieces = tokenizer.encodePlain(text).map((id) => tokenizer.decode([id], false));
+      rows.push({ tokenizer: name.startsWith("en") ? "en WordPiece" : "xx byte-level BPE", language, tokens: pieces.length, pieces: pieces.join(" · ") });
+    }
+  }
+  return rows;
+}

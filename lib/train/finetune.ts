@@ -1,0 +1,40 @@
+/**
+ * Fine-tuning a sequence classifier with one call: the recipe every experiment shares (AdamW,
+ * linear warmup and decay, a fixed number of steps) and the final accuracy on an evaluation set.
+ * The evaluation set is scored once, at the end: it never picks a checkpoint or a setting.
+ */
+import { EncoderModel } from "../model/encoder";
+import { accuracy, classificationTask, EncodedExample } from "./classify";
+import { train, TrainResult } from "./trainer";
+
+export interface FineTuneArgs {
+  /** Checkpoints and metrics.jsonl go here; a finished run found here is not trained again. */
+  outDir: string;
+  /** Optimizer steps. */
+  steps: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Peak learning rate. Default 1e-4. */
+  learningRate?: number;
+  /** Warmup fraction. Default 0.1. */
+  warmupRatio?: number;
+  seed?: number;
+  label?: string;
+  progress?: boolean;
+}
+
+export interface FineTuneResult {
+  accuracy: number;
+  run: TrainResult;
+}
+
+/** Trains `model` on `trainSet` for `args.steps` steps, then scores it on `evalSet`. */
+export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedExample[], evalSet: EncodedExample[], args: FineTuneArgs): Promise<FineTuneResult> {
+  const { data, hooks } = classificationTask(model, trainSet);
+  const run = await train(model, data, { ...hooks, evaluate: () => ({ accuracy: accuracy(model, evalSet) }) }, {
+    outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
+    learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
+    label: args.label, progress: args.progress, logEvery: 10,
+  });
+  return { accuracy: run.final!.accuracy, run };
+}
