@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Dropout } from "../engine/dropout";
 import { EncoderModel } from "../model/encoder";
-import { crossEntropy } from "./losses";
+import { crossEntropy, softCrossEntropy } from "./losses";
 import { TrainData, TrainHooks } from "./trainer";
 
 export interface EncodedExample {
@@ -15,6 +15,8 @@ export interface EncodedExample {
   typeIds?: number[];
   /** Class index (absent for unlabelled queries). */
   label?: number;
+  /** Target distribution over the classes (soft labels: a victim's or teacher's probabilities); when every example of a batch has one, the loss is the cross-entropy against it. */
+  soft?: number[];
 }
 
 export interface ClassificationBatch {
@@ -22,6 +24,8 @@ export interface ClassificationBatch {
   attentionMask: tf.Tensor2D;
   tokenTypeIds: tf.Tensor2D;
   labels: tf.Tensor1D;
+  /** [B, C] target distributions, when every example has `soft`. */
+  softLabels?: tf.Tensor2D;
   /** Real tokens in the batch. */
   tokens: number;
 }
@@ -40,11 +44,13 @@ export function collate(examples: EncodedExample[], padId: number): Classificati
     if (e.typeIds) types.set(e.typeIds, b * T);
     tokens += e.ids.length;
   });
+  const soft = examples.every((e) => e.soft) ? tf.tensor2d(examples.map((e) => e.soft!)) : undefined;
   return {
     inputIds: tf.tensor2d(ids, [B, T], "int32"),
     attentionMask: tf.tensor2d(mask, [B, T], "int32"),
     tokenTypeIds: tf.tensor2d(types, [B, T], "int32"),
     labels: tf.tensor1d(examples.map((e) => e.label ?? -100), "int32"),
+    ...(soft ? { softLabels: soft as tf.Tensor2D } : {}),
     tokens,
   };
 }
@@ -59,7 +65,10 @@ export function classificationTask(model: EncoderModel, examples: EncodedExample
       collate: (indices) => collate(indices.map((i) => examples[i]), pad),
     },
     hooks: {
-      loss: (batch: ClassificationBatch, dropout: Dropout) => crossEntropy(model.forward(batch, { dropout }).logits!, batch.labels),
+      loss: (batch: ClassificationBatch, dropout: Dropout) => {
+        const logits = model.forward(batch, { dropout }).logits!;
+        return batch.softLabels ? softCrossEntropy(logits, batch.softLabels) : crossEntropy(logits, batch.labels);
+      },
       tokens: (batch) => batch.tokens,
     },
   };

@@ -17,6 +17,16 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, ignoreIndex =
   });
 }
 
+/** Cross-entropy against target distributions: −Σ_c t_c log softmax(z)_c, averaged over rows (Hinton's soft targets at T = 1). */
+export function softCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const C = logits.shape[logits.shape.length - 1];
+    const flatLogits = tf.reshape(logits, [-1, C]); // [N, C]
+    const flatTargets = tf.reshape(targets, [-1, C]); // [N, C]
+    return tf.neg(tf.mean(tf.sum(tf.mul(flatTargets, tf.logSoftmax(flatLogits)), -1))) as tf.Scalar;
+  });
+}
+
 /** Span extraction loss (SQuAD): mean of the start and end cross-entropies over positions. */
 export function spanLoss(startLogits: tf.Tensor2D, endLogits: tf.Tensor2D, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.div(tf.add(crossEntropy(startLogits, startPositions), crossEntropy(endLogits, endPositions)), 2) as tf.Scalar);
