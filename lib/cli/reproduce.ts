@@ -3,6 +3,7 @@
  * writes results/ and regenerates RESULTS.md.
  */
 import { Command } from "commander";
+import { runExtraction } from "../experiments/extraction";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
@@ -11,6 +12,7 @@ import { writeResultsMarkdown } from "../experiments/results-md";
 const EXPERIMENTS: Record<string, (preset: string, seed: number) => Promise<unknown>> = {
   quickstart: (preset, seed) => runQuickstart({ preset, seed }),
   pretraining: (preset, seed) => runPretraining({ preset, seed }),
+  extract: (preset) => runExtraction({ preset }), // seeds come from the preset (mean ± std over them)
 };
 
 async function main(): Promise<void> {

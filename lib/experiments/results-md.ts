@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
 import { tableToMarkdown } from "../display/index";
 import { QuickstartResult, quickstartAccuracyRows } from "./quickstart";
+import { ExtractionResult, attackCostRows, extractionTable, extractionVerdict } from "./extraction";
 import { PretrainingResult, heldOutRows, pretrainingTable, pretrainingVerdict } from "./pretraining";
 import { writeFileAtomic } from "../model/safetensors";
 
@@ -50,6 +51,21 @@ function pretrainingSection(r: PretrainingResult): string {
   ].join("\n");
 }
 
+function extractionSection(r: ExtractionResult): string {
+  return [
+    `## Model extraction: Thieves on Sesame Street (preset \`${r.preset}\`)`,
+    "",
+    `Victims and extractors start from \`${r.size.miniature}\`; budgets scaled by ${r.size.scale} (1x = ${r.size.scale} × the victim's training set: SST-2 ${r.victims.sst2.oneX.toLocaleString("en-US")}, MNLI ${r.victims.mnli.oneX.toLocaleString("en-US")} queries); seeds ${r.size.seeds.join(", ")}; backend \`${r.backend}\`. Paper columns: Krishna et al. 2020 (BERT-large, full budgets). Notebook: \`notebooks/05-extraction.ipynb\`.`,
+    "",
+    tableToMarkdown(extractionTable(r)),
+    "",
+    ...extractionVerdict(r).map((l) => `- ${l}`),
+    "",
+    tableToMarkdown(attackCostRows(r), { digits: 2 }),
+    "",
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -61,6 +77,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (fs.existsSync(quickstart)) sections.push(quickstartSection(JSON.parse(fs.readFileSync(quickstart, "utf8"))));
   const pretraining = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
   if (fs.existsSync(pretraining)) sections.push(pretrainingSection(JSON.parse(fs.readFileSync(pretraining, "utf8"))));
+  const extraction = path.join(PROJECT_ROOT, "results", "extract", `extract-${preset}.json`);
+  if (fs.existsSync(extraction)) sections.push(extractionSection(JSON.parse(fs.readFileSync(extraction, "utf8"))));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }
