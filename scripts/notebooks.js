@@ -10,7 +10,7 @@
  *       node scripts/notebooks.js run [notebook.ipynb ...] [--preset tiny] [--output-dir DIR]
  *       node scripts/notebooks.js install-kernel [--user | --sys-prefix | --prefix DIR]
  *         registers the project's tslab kernel with Jupyter (for a JupyterLab you start yourself;
- *         `npm test` and `npm run lab` do not need it).
+ *         `npm test` does not need it; `npm run lab` registers it in .venv with installKernel).
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
@@ -194,12 +194,17 @@ function runNotebooks(notebooks, { preset = "tiny", outputDir, log = console.log
   return { passed, failed, outputDir: out };
 }
 
-/** Registers the project's kernelspec with Jupyter itself (`jupyter kernelspec install`). */
-function installKernel(flags) {
+/**
+ * Registers the project's kernelspec with Jupyter itself (`jupyter kernelspec install`).
+ * `jupyter` is the command as argv (default [jupyterCommand()]); scripts/lab.js passes its venv's
+ * `[".venv/bin/python", "-m", "jupyter"]` with `--sys-prefix`, and an `env` whose PATH starts
+ * with the venv's bin/ (`jupyter` runs `jupyter-kernelspec` from PATH). Returns the exit status (0 or 1).
+ */
+function installKernel(flags, { jupyter = [jupyterCommand()], stdio = "inherit", env = process.env } = {}) {
   const dir = ensureKernelSpec();
-  const jupyter = jupyterCommand();
-  const r = spawnSync(jupyter, ["kernelspec", "install", dir, "--name", "tslab", ...flags], { stdio: "inherit" });
-  if (r.error) throw new Error(`${jupyter} could not start: ${r.error.message}\n${INSTALL_HINT}`);
+  const [command, ...prefix] = jupyter;
+  const r = spawnSync(command, [...prefix, "kernelspec", "install", dir, "--name", "tslab", ...flags], { stdio, env });
+  if (r.error) throw new Error(`${jupyter.join(" ")} could not start: ${r.error.message}\n${INSTALL_HINT}`);
   return r.status === 0 ? 0 : 1;
 }
 
