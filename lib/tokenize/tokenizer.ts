@@ -95,18 +95,24 @@ export class TextTokenizer {
   }
 
   /**
-   * Special tokens around plain ids, after cutting the longer of the pair one token at a time
-   * until the whole fits (Hugging Face's "longest_first"; transformers.js drops the pair instead).
+   * Special tokens around plain ids, after cutting the longer of the pair until the whole fits,
+   * as Hugging Face's Rust tokenizers (the fast tokenizers of `transformers`) do "longest_first":
+   * if the shorter fits in half the room only the longer is cut, else both get half the room, the
+   * odd token going to the longer (to B on a tie). transformers.js drops the pair instead.
    */
   assemble(a: number[], b: number[] | undefined, options: EncodeOptions = {}): Encoded {
     const maxLength = options.maxLength ?? this.modelMaxLength;
     const t = this.templates;
     const specials = b === undefined ? t.open.length + t.close.length : t.open.length + t.middle.length + t.close.length;
     if (maxLength <= specials) throw new Error(`maxLength ${maxLength} leaves no room for text beside ${specials} special tokens`);
+    const room = maxLength - specials;
     let [la, lb] = [a.length, b?.length ?? 0];
-    while (la + lb > maxLength - specials) {
-      if (la >= lb) la--;
-      else lb--;
+    if (la + lb > room) {
+      const half = Math.floor(room / 2);
+      if (b === undefined) la = room;
+      else if (Math.min(la, lb) > half) [la, lb] = la > lb ? [room - half, half] : [half, room - half];
+      else if (la > lb) la = room - lb;
+      else lb = room - la;
     }
     if (b === undefined) {
       const ids = [...t.open, ...a.slice(0, la), ...t.close];

@@ -20,6 +20,8 @@ export interface TrainingState {
   rng: RngState;
   /** Training wall time summed over every run that contributed (resumed runs included). */
   elapsedSeconds?: number;
+  /** Training losses summed since the last logged one, and their count: the next log entry averages them. */
+  lossWindow?: { sum: number; steps: number };
   /** Best evaluation value so far and the step it was seen at. */
   best?: { value: number; step: number };
   /** Anything the caller wants back on resume. */

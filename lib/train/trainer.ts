@@ -175,12 +175,14 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
   const save = () => {
     state.rng = dropoutRng.state();
     state.elapsedSeconds = elapsed();
+    state.lossWindow = { sum: windowLoss, steps: windowSteps };
     saveCheckpoint(ckptDir, state, model.params, optimizer.state(), args.keepCheckpoints ?? 1);
   };
 
   const bar = progress(args.label ?? "train", totalSteps, args.progress ?? true);
   let batches = epochBatches(data.lengths, args, seed, state.epoch);
-  let windowLoss = 0, windowSteps = 0, windowTokens = 0, windowStart = Date.now();
+  // A resumed run continues the loss average its checkpoint was taken in the middle of.
+  let windowLoss = state.lossWindow?.sum ?? 0, windowSteps = state.lossWindow?.steps ?? 0, windowTokens = 0, windowStart = Date.now();
   while (state.step < totalSteps) {
     const grads = new Map<string, tf.Tensor>();
     let lossSum = 0;
