@@ -83,13 +83,14 @@ function majority(examples: EncodedExample[]): number {
 }
 
 /** Runs the comparison; with `reuse`, returns the saved result of this preset and seed instead when there is one. */
-export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean } = {}): Promise<PretrainingResult> {
+export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean; models?: string[] } = {}): Promise<PretrainingResult> {
   const saved = options.reuse ? readPretrainingResult(resolvePreset(options.preset)) : undefined;
   if (saved && saved.seed === (options.seed ?? 0)) return saved;
   const started = Date.now();
   const preset = resolvePreset(options.preset);
   const seed = options.seed ?? 0;
-  const size = PRETRAINING_SIZES[preset];
+  // `models` runs a subset (finished fine-tuning runs are found again in results/runs/, so a later full run skips them).
+  const size = { ...PRETRAINING_SIZES[preset], ...(options.models ? { models: options.models } : {}) };
   await initBackend();
   const result: PretrainingResult = {
     experiment: "pretraining", preset, seed, backend: backendInfo().name, engine: backendInfo().engine, size,
