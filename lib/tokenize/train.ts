@@ -124,17 +124,24 @@ function withSpecials(tokens: string[], specials: string[]): Vocab {
   return vocab;
 }
 
-function finishWordPiece(trained: any, vocabSize: number | undefined): any {
-  const s = SPECIALS.wordpiece;
-  const vocab = withSpecials(cut(learnedTokens(trained.model.vocab, s.order), s.order.length, vocabSize), s.order);
-  const id = (token: string) => vocab[token];
+/** The tokenizer.json around a model: the trained normaliser and pre-tokeniser, the specials as added tokens. */
+function tokenizerJson(trained: any, specials: string[], vocab: Vocab, parts: { post_processor: object; decoder: object; model: object }): any {
   return {
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: s.order.map((token) => addedToken(id(token), token)),
+    added_tokens: specials.map((token) => addedToken(vocab[token], token)),
     normalizer: trained.normalizer,
     pre_tokenizer: trained.pre_tokenizer,
+    ...parts,
+  };
+}
+
+function finishWordPiece(trained: any, vocabSize: number | undefined): any {
+  const s = SPECIALS.wordpiece;
+  const vocab = withSpecials(cut(learnedTokens(trained.model.vocab, s.order), s.order.length, vocabSize), s.order);
+  const id = (token: string) => vocab[token];
+  return tokenizerJson(trained, s.order, vocab, {
     post_processor: {
       type: "TemplateProcessing",
       single: [{ SpecialToken: { id: s.cls, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: s.sep, type_id: 0 } }],
@@ -146,7 +153,7 @@ function finishWordPiece(trained: any, vocabSize: number | undefined): any {
     },
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
     model: { type: "WordPiece", unk_token: s.unk, continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab },
-  };
+  });
 }
 
 function finishByteBpe(trained: any, vocabSize: number | undefined, alphabet: string[]): any {
@@ -165,20 +172,14 @@ function finishByteBpe(trained: any, vocabSize: number | undefined, alphabet: st
     .map((m) => (typeof m === "string" ? (m.split(" ") as [string, string]) : m))
     .filter(([a, b]) => vocab[a + b] !== undefined);
   const id = (token: string) => vocab[token];
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: s.order.map((token) => addedToken(id(token), token)),
-    normalizer: trained.normalizer,
-    pre_tokenizer: trained.pre_tokenizer,
+  return tokenizerJson(trained, s.order, vocab, {
     post_processor: { type: "RobertaProcessing", sep: [s.sep, id(s.sep)], cls: [s.cls, id(s.cls)], trim_offsets: true, add_prefix_space: false },
     decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
     model: {
       type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
       fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges,
     },
-  };
+  });
 }
 
 function writeTokenizerFiles(outDir: string, kind: TokenizerKind, json: any, modelMaxLength: number): void {

@@ -13,6 +13,7 @@ import { loadModel } from "../../lib/model/io";
 import { modelDir, PretrainResult, readPretrainResult, tokenizerDir } from "../../lib/pretrain/pretrain";
 import { pretrainSize, miniature } from "../../lib/pretrain/miniatures";
 import { TextTokenizer } from "../../lib/tokenize/tokenizer";
+import { killAtCheckpoint } from "../helpers/kill";
 
 const NAME = "en-L2-H128";
 const SCRIPT = path.join(__dirname, "..", "fixtures", "pretrain-tiny.ts");
@@ -100,22 +101,7 @@ test("a run killed with SIGKILL after its first checkpoint and started again end
 
   const size = pretrainSize(miniature(NAME), "tiny");
   const child = spawn(process.execPath, args(killed), { stdio: "ignore" });
-  const latest = path.join(runDir(killed), "checkpoints", "latest");
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const step = fs.existsSync(latest) ? Number(fs.readFileSync(latest, "utf8").trim().split("-")[1]) : 0;
-      if (step >= size.evalEvery) {
-        clearInterval(timer);
-        child.kill("SIGKILL");
-        resolve();
-      }
-    }, 5);
-    child.on("exit", () => {
-      clearInterval(timer);
-      reject(new Error("the run finished before it could be killed"));
-    });
-  });
-  await new Promise((r) => child.on("exit", r));
+  await killAtCheckpoint(child, path.join(runDir(killed), "checkpoints"), size.evalEvery);
   const dir = modelDir(NAME, "tiny", killed.models);
   assert.ok(!fs.existsSync(path.join(dir, "pretraining.json")), "the killed run must not have finished");
   // A marker in the metrics log: a resumed run keeps the entries up to its checkpoint, a restarted one deletes them.

@@ -10,6 +10,7 @@ import { EncoderModel } from "../../lib/model/encoder";
 import { accuracy, classificationTask } from "../../lib/train/classify";
 import { train } from "../../lib/train/trainer";
 import { toyConfig, toyExamples } from "../fixtures/toy-task";
+import { killAtCheckpoint } from "../helpers/kill";
 
 const script = path.join(__dirname, "..", "fixtures", "train-toy.ts");
 const tmp = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `thieves-${label}-`));
@@ -25,23 +26,8 @@ test("a run killed with SIGKILL and resumed ends exactly like an uninterrupted r
   runToy(straight);
   const killed = tmp("killed");
   const child = spawn(process.execPath, ["--import", "tsx", script, killed], { stdio: "ignore" });
-  const latest = path.join(killed, "checkpoints", "latest");
   // Kill once a mid-run checkpoint exists (step 20 of 96), without letting the run finish.
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const step = fs.existsSync(latest) ? Number(fs.readFileSync(latest, "utf8").trim().split("-")[1]) : 0;
-      if (step >= 20) {
-        clearInterval(timer);
-        child.kill("SIGKILL");
-        resolve();
-      }
-    }, 5);
-    child.on("exit", () => {
-      clearInterval(timer);
-      reject(new Error("the run finished before it could be killed"));
-    });
-  });
-  await new Promise((r) => child.on("exit", r));
+  await killAtCheckpoint(child, path.join(killed, "checkpoints"), 20);
   assert.ok(!fs.existsSync(path.join(killed, "result.json")), "the killed run must not have finished");
   runToy(killed);
   const a = result(straight);
