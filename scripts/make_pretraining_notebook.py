@@ -36,8 +36,10 @@ per task: from its pretrained weights and from a fresh random initialisation of 
 
 Fine-tuning minimises the cross-entropy of the labels under a new classification head on the `[CLS]`
 (or `<s>`) state, $\\mathcal{L} = -\\frac{1}{N}\\sum_i \\log p_\\theta(y_i \\mid x_i)$, with AdamW, linear
-warmup and decay, for a fixed number of steps. Dev sets are scored once, at the end: they never choose
-a checkpoint or a setting."""),
+warmup and decay, for a fixed number of steps. Each run tries a small grid of learning rates (those
+recommended for BERT miniatures) and keeps the one that scores best on a slice of the *training* file
+held out for that purpose; only the kept run is scored on the dev set, once. The dev set never chooses a
+checkpoint or a setting."""),
     ("code", """import { runPretraining } from "../lib/experiments/pretraining";
 
 const result = await runPretraining({ preset: preset, reuse: true });
@@ -85,8 +87,9 @@ Chinese) are expected to differ; `all` is the mean over every masked token."""),
 showTable(heldOutRows(result), { digits: 4 });"""),
     ("markdown", """## 5. Pretrained vs random initialisation
 
-The same architecture, recipe, data and seed; only the starting weights differ. `margin` is in
-accuracy points; `majority` is the accuracy of always answering the most frequent dev label."""),
+The same architecture, recipe, data and seed; only the starting weights differ (each picks its own
+learning rate on validation, shown in the last column). `margin` is in accuracy points; `majority` is
+the accuracy of always answering the most frequent dev label."""),
     ("code", """import { pretrainingTable } from "../lib/experiments/pretraining";
 
 showTable(pretrainingTable(result), { digits: { pretrained: 3, random: 3, "margin (points)": 1, majority: 3 } });"""),

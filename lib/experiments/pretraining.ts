@@ -17,9 +17,9 @@ import { CONFIG_FILE, loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { modelDir, pretrainMiniature, PretrainResult } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
-import { EncodedExample } from "../train/classify";
+import { EncodedExample, accuracy } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
-import { LogEntry } from "../train/trainer";
+import { LogEntry, TrainResult } from "../train/trainer";
 import { Preset, resolvePreset } from "./presets";
 
 export type DownstreamTask = "sst2" | "mnli";
@@ -32,20 +32,28 @@ export interface PretrainingSize {
   maxLength: number;
   steps: number;
   batchSize: number;
-  learningRate: number;
+  /** Peak learning rates tried for every (model, task, init); the one with the best validation accuracy is kept. */
+  learningRates: number[];
+  /** Training examples held out (from the end of the training file) to choose the learning rate; the dev set never chooses anything. */
+  validationExamples: number;
 }
 
 export const PRETRAINING_SIZES: Record<Preset, PretrainingSize> = {
-  tiny: { models: ["en-L2-H128", "xx-L4-H256"], trainExamples: 256, devExamples: 64, maxLength: 32, steps: 8, batchSize: 16, learningRate: 1e-3 },
-  small: { models: ["en-L2-H128", "en-L4-H256", "xx-L4-H256"], trainExamples: 20000, maxLength: 64, steps: 400, batchSize: 32, learningRate: 1e-4 },
-  paper: { models: ["en-L2-H128", "en-L4-H256", "en-L6-H256", "xx-L4-H256"], trainExamples: 39226, maxLength: 128, steps: 3000, batchSize: 32, learningRate: 5e-5 },
+  tiny: { models: ["en-L2-H128", "xx-L4-H256"], trainExamples: 256, devExamples: 64, maxLength: 32, steps: 8, batchSize: 16, learningRates: [1e-3], validationExamples: 32 },
+  // Learning rates from the BERT-miniatures recommendations (Turc et al. 2019: 3e-4, 1e-4, 5e-5, 3e-5).
+  small: { models: ["en-L2-H128", "en-L4-H256", "xx-L4-H256"], trainExamples: 20000, maxLength: 64, steps: 800, batchSize: 32, learningRates: [1e-4, 3e-4], validationExamples: 1000 },
+  paper: { models: ["en-L2-H128", "en-L4-H256", "en-L6-H256", "xx-L4-H256"], trainExamples: 37226, maxLength: 128, steps: 3000, batchSize: 32, learningRates: [3e-5, 5e-5, 1e-4, 3e-4], validationExamples: 2000 },
 };
 
 export interface FineTuneRow {
   model: string;
   task: DownstreamTask;
   init: "pretrained" | "random";
+  /** Dev accuracy of the run whose learning rate won on validation. */
   accuracy: number;
+  learningRate: number;
+  /** Validation accuracy of every learning rate tried. */
+  candidates: { learningRate: number; validation: number }[];
   wallSeconds: number;
   log: LogEntry[];
 }
@@ -64,14 +72,21 @@ export interface PretrainingResult {
   wallSeconds: number;
 }
 
-function encodeTask(tokenizer: TextTokenizer, task: DownstreamTask, split: "train" | "dev", size: PretrainingSize): EncodedExample[] {
-  const limit = split === "train" ? size.trainExamples : size.devExamples;
+/** Train (the first `trainExamples`), validation (the last `validationExamples` of the training file) and dev examples. */
+function encodeTask(tokenizer: TextTokenizer, task: DownstreamTask, size: PretrainingSize): Record<"train" | "validation" | "dev", EncodedExample[]> {
   const opts = { maxLength: size.maxLength };
-  if (task === "sst2") {
-    return readSst2(split).slice(0, limit).map((r) => ({ ...tokenizer.encode(r.sentence, undefined, opts), label: r.label }));
-  }
-  const rows = readNli(split === "train" ? "mnli_train_sample" : "mnli_dev_matched").slice(0, limit);
-  return rows.map((r) => ({ ...tokenizer.encode(r.premise, r.hypothesis, opts), label: r.label }));
+  const encode = (rows: { text: string; pair?: string; label: number }[]) => rows.map((r) => ({ ...tokenizer.encode(r.text, r.pair, opts), label: r.label }));
+  const read = (split: "train" | "dev") =>
+    task === "sst2"
+      ? readSst2(split).map((r) => ({ text: r.sentence, label: r.label as number }))
+      : readNli(split === "train" ? "mnli_train_sample" : "mnli_dev_matched").map((r) => ({ text: r.premise, pair: r.hypothesis, label: r.label as number }));
+  const train = read("train");
+  const held = train.length - size.validationExamples;
+  return {
+    train: encode(train.slice(0, Math.min(size.trainExamples, held))),
+    validation: encode(train.slice(held)),
+    dev: encode(read("dev").slice(0, size.devExamples)),
+  };
 }
 
 const LABELS: Record<DownstreamTask, string[]> = { sst2: ["negative", "positive"], mnli: [...NLI_LABELS] };
@@ -102,19 +117,31 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
     const dir = modelDir(name, preset);
     const tokenizer = await TextTokenizer.load(dir);
     for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
-      const trainSet = encodeTask(tokenizer, task, "train", size);
-      const devSet = encodeTask(tokenizer, task, "dev", size);
-      result.dataset[task] = { train: trainSet.length, dev: devSet.length, majority: majority(devSet) };
+      const sets = encodeTask(tokenizer, task, size);
+      result.dataset[task] = { train: sets.train.length, dev: sets.dev.length, majority: majority(sets.dev) };
       for (const init of ["pretrained", "random"] as const) {
-        const model = init === "pretrained"
-          ? loadModel(dir, { task: "sequence-classification", labels: LABELS[task], seed }).model
-          : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), LABELS[task]), "sequence-classification", seed);
-        const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${init}-seed${seed}`);
-        const { accuracy, run } = await fineTuneClassifier(model, trainSet, devSet, {
-          outDir, steps: size.steps, batchSize: size.batchSize, learningRate: size.learningRate, seed, label: `${name} ${task} ${init}`,
-        });
-        model.dispose();
-        result.rows.push({ model: name, task, init, accuracy, wallSeconds: run.wallSeconds, log: run.log });
+        // Each learning rate is scored on the validation slice; only the winner is scored on dev.
+        let best: { model: EncoderModel; learningRate: number; validation: number; run: TrainResult } | undefined;
+        const candidates: FineTuneRow["candidates"] = [];
+        for (const learningRate of size.learningRates) {
+          const model = init === "pretrained"
+            ? loadModel(dir, { task: "sequence-classification", labels: LABELS[task], seed }).model
+            : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), LABELS[task]), "sequence-classification", seed);
+          const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${init}-lr${learningRate}-steps${size.steps}-seed${seed}`);
+          const { accuracy: validation, run } = await fineTuneClassifier(model, sets.train, sets.validation, {
+            outDir, steps: size.steps, batchSize: size.batchSize, learningRate, seed, label: `${name} ${task} ${init} lr ${learningRate}`,
+          });
+          candidates.push({ learningRate, validation });
+          if (!best || validation > best.validation) {
+            best?.model.dispose();
+            best = { model, learningRate, validation, run };
+          } else {
+            model.dispose();
+          }
+        }
+        const chosen = best!;
+        result.rows.push({ model: name, task, init, accuracy: accuracy(chosen.model, sets.dev), learningRate: chosen.learningRate, candidates, wallSeconds: chosen.run.wallSeconds, log: chosen.run.log });
+        chosen.model.dispose();
       }
     }
   }
@@ -126,12 +153,17 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
 }
 
 /** One row per (model, task): pretrained vs random-init accuracy and the margin, in points. */
-export function pretrainingTable(r: PretrainingResult): { model: string; task: string; pretrained: number; random: number; "margin (points)": number; majority: number }[] {
+export function pretrainingTable(r: PretrainingResult): { model: string; task: string; pretrained: number; random: number; "margin (points)": number; majority: number; "LR (pretrained / random)": string }[] {
   const out = [];
   for (const model of r.size.models) {
     for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
-      const get = (init: string) => r.rows.find((x) => x.model === model && x.task === task && x.init === init)?.accuracy ?? NaN;
-      out.push({ model, task: task === "sst2" ? "SST-2 dev" : "MNLI dev-m", pretrained: get("pretrained"), random: get("random"), "margin (points)": 100 * (get("pretrained") - get("random")), majority: r.dataset[task].majority });
+      const row = (init: string) => r.rows.find((x) => x.model === model && x.task === task && x.init === init);
+      const get = (init: string) => row(init)?.accuracy ?? NaN;
+      out.push({
+        model, task: task === "sst2" ? "SST-2 dev" : "MNLI dev-m", pretrained: get("pretrained"), random: get("random"),
+        "margin (points)": 100 * (get("pretrained") - get("random")), majority: r.dataset[task].majority,
+        "LR (pretrained / random)": `${row("pretrained")?.learningRate} / ${row("random")?.learningRate}`,
+      });
     }
   }
   return out;

@@ -32,7 +32,7 @@ function pretrainingSection(r: PretrainingResult): string {
     `## Pretraining our miniatures (preset \`${r.preset}\`)`,
     "",
     "Claim (Devlin et al. 2019; Turc et al. 2019): MLM pretraining makes the same network better downstream than random initialisation.",
-    `Each miniature fine-tuned ${r.size.steps} steps (batch ${r.size.batchSize}, LR ${r.size.learningRate}, ${r.dataset.sst2.train.toLocaleString("en-US")} SST-2 / ${r.dataset.mnli.train.toLocaleString("en-US")} MNLI training examples), seed ${r.seed}, on \`${r.backend}\`; dev sets scored once at the end. Notebook: \`notebooks/01-pretraining.ipynb\`.`,
+    `Each miniature fine-tuned ${r.size.steps} steps (batch ${r.size.batchSize}, ${r.dataset.sst2.train.toLocaleString("en-US")} SST-2 / ${r.dataset.mnli.train.toLocaleString("en-US")} MNLI training examples), seed ${r.seed}, on \`${r.backend}\`; the learning rate (of ${r.size.learningRates.join(", ")}) chosen per run on ${r.size.validationExamples.toLocaleString("en-US")} held-out training examples, dev sets scored once, for the chosen run only. Notebook: \`notebooks/01-pretraining.ipynb\`.`,
     "",
     "| miniature | size | parameters (MLM) | tokens seen | pretraining min | held-out MLM accuracy |",
     "|---|---|---:|---:|---:|---:|",
