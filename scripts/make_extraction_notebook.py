@@ -80,18 +80,11 @@ showTable(extractionTable(result));"""),
     ("markdown", """## 6. Accuracy against the number of queries
 
 One extraction per budget (seed 0), from 0.1x to 10x. The dashed line is the victim."""),
-    ("code", """import { lineFigure, showFigure } from "../lib/display";
-import { extractionCurves } from "../lib/experiments/extraction";
+    ("code", """import { showFigure } from "../lib/display";
+import { extractionCurveFigure } from "../lib/experiments/extraction";
 
-for (const task of ["sst2", "mnli"] as const) {
-  const curves = extractionCurves(result, task);
-  const xs = curves.flatMap((c) => c.x);
-  showFigure(lineFigure({
-    title: `${task === "sst2" ? "SST-2" : "MNLI"}: extractor accuracy vs queries (${preset}, scale ${result.size.scale})`,
-    xTitle: "queries", yTitle: "dev accuracy", xType: "log",
-    series: [...curves, { name: "victim", x: [Math.min(...xs), Math.max(...xs)], y: [result.victims[task].devAccuracy, result.victims[task].devAccuracy], dash: "dash" }],
-  }));
-}"""),
+showFigure(extractionCurveFigure(result, "sst2"));
+showFigure(extractionCurveFigure(result, "mnli"));"""),
     ("markdown", """What our own attacks would have cost at the Natural Language API's price ($1.00 per 1,000 calls
 after 5,000 free). At `small`, budgets are scaled down, so most fit in the free tier."""),
     ("code", """import { attackCostRows } from "../lib/experiments/extraction";

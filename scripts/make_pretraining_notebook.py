@@ -72,13 +72,10 @@ Sequences are packed from running text to exactly 128 tokens (`small`), so no co
 The curve is the share of masked held-out tokens whose original is the model's top prediction
 (WikiText-2 valid for English; the held-out 2 % of each language for the multilingual model),
 measured every few hundred steps with the same masks for every model."""),
-    ("code", """import { lineFigure, showFigure } from "../lib/display";
-import { mlmCurves } from "../lib/experiments/pretraining";
+    ("code", """import { showFigure } from "../lib/display";
+import { mlmCurveFigure } from "../lib/experiments/pretraining";
 
-showFigure(lineFigure({
-  title: `Held-out MLM accuracy during pretraining (${preset})`, xTitle: "optimizer step", yTitle: "masked-token accuracy",
-  series: mlmCurves(result),
-}));"""),
+showFigure(mlmCurveFigure(result));"""),
     ("markdown", """Held-out MLM accuracy at the end, per language for the multilingual miniature. Languages with less
 text in the corpus (Urdu, Swahili, Bulgarian) and scripts that byte-level BPE cuts finely (Thai,
 Chinese) are expected to differ; `all` is the mean over every masked token."""),

@@ -39,13 +39,10 @@ console.log(`${result.parameters.toLocaleString()} parameters, ${result.dataset.
 
 Each point is the mean training loss over the last logging window. A falling curve means the
 encoder is fitting the training sentences; chance level for two balanced classes is ln 2 ≈ 0.693."""),
-    ("code", """import { lineFigure, showFigure } from "../lib/display";
+    ("code", """import { showFigure } from "../lib/display";
+import { quickstartLossFigure } from "../lib/experiments/quickstart";
 
-const losses = result.log.filter((e) => e.loss !== undefined);
-showFigure(lineFigure({
-  title: `Quickstart training loss (${preset})`, xTitle: "optimizer step", yTitle: "cross-entropy",
-  series: [{ name: "train loss", x: losses.map((e) => e.step), y: losses.map((e) => e.loss!) }],
-}));"""),
+showFigure(quickstartLossFigure(result));"""),
     ("markdown", """## 4. Dev accuracy
 
 Accuracy on SST-2 dev sentences at each evaluation, with the accuracy of always answering the
@@ -57,7 +54,8 @@ showTable(quickstartAccuracyRows(result));"""),
     ("markdown", """## 5. What held
 
 Computed from the run above, not typed in."""),
-    ("code", """const fell = losses[losses.length - 1].loss! < losses[0].loss!;
+    ("code", """const losses = result.log.filter((e) => e.loss !== undefined);
+const fell = losses[losses.length - 1].loss! < losses[0].loss!;
 const beat = result.devAccuracy > result.majorityBaseline;
 console.log(`training loss fell: ${fell ? "yes" : "no"} (${losses[0].loss!.toFixed(3)} → ${losses[losses.length - 1].loss!.toFixed(3)})`);
 console.log(`dev accuracy ${result.devAccuracy.toFixed(3)} vs majority class ${result.majorityBaseline.toFixed(3)}: ${beat ? "above" : "not above"} the baseline`);

@@ -24,6 +24,8 @@ import { GeneratorName, budgetQueries, generateQueries } from "../extract/querie
 import { VictimInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
 import { Preset, resolvePreset } from "./presets";
+import { Figure } from "../display/figure";
+import { lineFigure } from "../display/line-figure";
 
 export type ExtractTask = "sst2" | "mnli";
 export const EXTRACT_TASKS: readonly ExtractTask[] = ["sst2", "mnli"];
@@ -254,4 +256,16 @@ export function extractionVerdict(r: ExtractionResult): string[] {
     }
   }
   return lines;
+}
+
+/** Extractor accuracy against queries (log scale) for RANDOM and WIKI, the victim dashed. */
+export function extractionCurveFigure(r: ExtractionResult, task: ExtractTask): Figure {
+  const curves = extractionCurves(r, task);
+  const xs = curves.flatMap((c) => c.x);
+  const victim = r.victims[task].devAccuracy;
+  return lineFigure({
+    title: `${task === "sst2" ? "SST-2" : "MNLI"}: extractor accuracy vs queries (${r.preset}, budget scale ${r.size.scale})`,
+    xTitle: "queries", yTitle: "dev accuracy", xType: "log",
+    series: [...curves, { name: "victim", x: [Math.min(...xs), Math.max(...xs)], y: [victim, victim], dash: "dash" }],
+  });
 }

@@ -21,6 +21,8 @@ import { EncodedExample, accuracy } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { LogEntry, TrainResult } from "../train/trainer";
 import { Preset, resolvePreset } from "./presets";
+import { Figure } from "../display/figure";
+import { lineFigure } from "../display/line-figure";
 
 export type DownstreamTask = "sst2" | "mnli";
 
@@ -208,4 +210,9 @@ export async function tokenizerShowcase(preset: string, sentences: Record<string
     }
   }
   return rows;
+}
+
+/** Held-out MLM accuracy during pretraining, one line per miniature. */
+export function mlmCurveFigure(r: PretrainingResult): Figure {
+  return lineFigure({ title: `Held-out MLM accuracy during pretraining (${r.preset})`, xTitle: "optimizer step", yTitle: "masked-token accuracy", series: mlmCurves(r) });
 }

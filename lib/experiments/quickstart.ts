@@ -15,6 +15,8 @@ import { LogEntry, train } from "../train/trainer";
 import { WordVocab } from "../tokenize/word-vocab";
 import { Preset, resolvePreset } from "./presets";
 import { writeFileAtomic } from "../model/safetensors";
+import { Figure } from "../display/figure";
+import { lineFigure } from "../display/line-figure";
 
 export interface QuickstartSize {
   trainExamples: number;
@@ -99,4 +101,13 @@ export async function runQuickstart(options: { preset?: string; seed?: number; o
 export function quickstartAccuracyRows(result: QuickstartResult): { step: number | string; "dev accuracy": number }[] {
   const evals = result.log.filter((e) => e.eval).map((e) => ({ step: e.step as number | string, "dev accuracy": e.eval!.accuracy }));
   return [...evals, { step: "majority class", "dev accuracy": result.majorityBaseline }];
+}
+
+/** The training-loss curve. */
+export function quickstartLossFigure(result: QuickstartResult): Figure {
+  const losses = result.log.filter((e) => e.loss !== undefined);
+  return lineFigure({
+    title: `Quickstart training loss (${result.preset})`, xTitle: "optimizer step", yTitle: "cross-entropy",
+    series: [{ name: "train loss", x: losses.map((e) => e.step), y: losses.map((e) => e.loss!) }],
+  });
 }
