@@ -15,7 +15,7 @@ import { readConfig, withLabels } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { CONFIG_FILE, loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
-import { modelDir, pretrainMiniature, PretrainResult } from "../pretrain/pretrain";
+import { modelDir, pretrainMiniature, PretrainResult, readPretrainResult } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
 import { EncodedExample, accuracy } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
@@ -146,6 +146,11 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
         chosen.model.dispose();
       }
     }
+  }
+  // Miniatures of this preset that exist but were not fine-tuned in this run still show their pretraining (MLM curve, per-language accuracy).
+  for (const name of PRETRAINING_SIZES[preset].models) {
+    const pre = result.pretraining[name] ? undefined : readPretrainResult(name, preset);
+    if (pre) result.pretraining[name] = { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
   }
   result.wallSeconds = (Date.now() - started) / 1000;
   const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
