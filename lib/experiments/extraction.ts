@@ -9,26 +9,26 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../engine/backend";
 import { PROJECT_ROOT } from "../data/paths";
-import { readSst2 } from "../data/sst2";
-import { NLI_LABELS, readNli } from "../data/nli";
 import { loadModel, saveModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
+import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { PRICES, apiCost } from "../extract/cost";
-import { ExtractOutcome, encodeInput, extract } from "../extract/extract";
+import { ExtractOutcome, extract } from "../extract/extract";
 import { LocalVictim } from "../extract/local-victim";
 import { GeneratorName, budgetQueries, generateQueries } from "../extract/queries";
-import { VictimInput } from "../extract/victim";
+import { VictimInput, encodeInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
 import { Preset, resolvePreset } from "./presets";
+import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
 
-export type ExtractTask = "sst2" | "mnli";
-export const EXTRACT_TASKS: readonly ExtractTask[] = ["sst2", "mnli"];
+export type ExtractTask = ClassificationTask;
+export const EXTRACT_TASKS = CLASSIFICATION_TASKS;
 
 export interface ExtractionSize {
   /** The pretrained miniature both the victim and every extractor start from. */
@@ -67,25 +67,13 @@ export const PAPER_EXTRACTION: Record<string, Record<ExtractTask, number>> = {
   "WIKI 10x": { sst2: 91.7, mnli: 79.3 },
 };
 
-const LABELS: Record<ExtractTask, string[]> = { sst2: ["negative", "positive"], mnli: [...NLI_LABELS] };
-
 interface TaskData {
-  train: { inputs: VictimInput[]; labels: number[] };
-  dev: { inputs: VictimInput[]; labels: number[] };
+  train: TaskSplit;
+  dev: TaskSplit;
 }
 
 function taskData(task: ExtractTask, devExamples?: number): TaskData {
-  if (task === "sst2") {
-    const rows = (split: "train" | "dev") => readSst2(split);
-    const dev = rows("dev").slice(0, devExamples);
-    const train = rows("train");
-    return { train: { inputs: train.map((r) => r.sentence), labels: train.map((r) => r.label) }, dev: { inputs: dev.map((r) => r.sentence), labels: dev.map((r) => r.label) } };
-  }
-  const pairs = (name: "mnli_train_sample" | "mnli_dev_matched") => readNli(name);
-  const train = pairs("mnli_train_sample");
-  const dev = pairs("mnli_dev_matched").slice(0, devExamples);
-  const toInput = (r: { premise: string; hypothesis: string }) => ({ premise: r.premise, hypothesis: r.hypothesis });
-  return { train: { inputs: train.map(toInput), labels: train.map((r) => r.label) }, dev: { inputs: dev.map(toInput), labels: dev.map((r) => r.label) } };
+  return { train: readTask(task, "train"), dev: headOf(readTask(task, "dev"), devExamples) };
 }
 
 function runsDir(preset: Preset): string {
@@ -101,13 +89,13 @@ export async function trainVictim(task: ExtractTask, preset: Preset, size: Extra
   const tokenizer = await TextTokenizer.load(from);
   const data = taskData(task, size.devExamples);
   const encode = (inputs: VictimInput[], labels: number[]): EncodedExample[] => inputs.map((x, i) => ({ ...encodeInput(tokenizer, x, size.maxLength), label: labels[i] }));
-  const { model } = loadModel(from, { task: "sequence-classification", labels: LABELS[task], seed: 0 });
+  const { model } = loadModel(from, { task: "sequence-classification", labels: TASK_LABELS[task], seed: 0 });
   const { accuracy, run } = await fineTuneClassifier(model, encode(data.train.inputs, data.train.labels), encode(data.dev.inputs, data.dev.labels), {
     outDir: path.join(runsDir(preset), `victim-${task}`, "train"), steps: size.victimSteps, batchSize: size.batchSize, learningRate: size.learningRate, seed: 0, label: `victim ${task}`,
   });
   saveModel(model, dir);
   model.dispose();
-  for (const file of ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]) fs.copyFileSync(path.join(from, file), path.join(dir, file));
+  copyTokenizerFiles(from, dir);
   writeFileAtomic(path.join(dir, "victim.json"), JSON.stringify({ task, miniature: size.miniature, devAccuracy: accuracy, steps: run.steps, trainExamples: data.train.inputs.length, wallSeconds: run.wallSeconds }, null, 2) + "\n");
   return dir;
 }

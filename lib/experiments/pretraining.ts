@@ -9,8 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../engine/backend";
 import { PROJECT_ROOT } from "../data/paths";
-import { readSst2 } from "../data/sst2";
-import { NLI_LABELS, readNli } from "../data/nli";
+import { encodeInput } from "../extract/victim";
 import { readConfig, withLabels } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { CONFIG_FILE, loadModel } from "../model/io";
@@ -21,10 +20,11 @@ import { EncodedExample, accuracy } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { LogEntry, TrainResult } from "../train/trainer";
 import { Preset, resolvePreset } from "./presets";
+import { ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
 
-export type DownstreamTask = "sst2" | "mnli";
+export type DownstreamTask = ClassificationTask;
 
 export interface PretrainingSize {
   models: string[];
@@ -76,22 +76,21 @@ export interface PretrainingResult {
 
 /** Train (the first `trainExamples`), validation (the last `validationExamples` of the training file) and dev examples. */
 function encodeTask(tokenizer: TextTokenizer, task: DownstreamTask, size: PretrainingSize): Record<"train" | "validation" | "dev", EncodedExample[]> {
-  const opts = { maxLength: size.maxLength };
-  const encode = (rows: { text: string; pair?: string; label: number }[]) => rows.map((r) => ({ ...tokenizer.encode(r.text, r.pair, opts), label: r.label }));
-  const read = (split: "train" | "dev") =>
-    task === "sst2"
-      ? readSst2(split).map((r) => ({ text: r.sentence, label: r.label as number }))
-      : readNli(split === "train" ? "mnli_train_sample" : "mnli_dev_matched").map((r) => ({ text: r.premise, pair: r.hypothesis, label: r.label as number }));
-  const train = read("train");
-  const held = train.length - size.validationExamples;
+  const encode = (split: TaskSplit) => split.inputs.map((input, i) => ({ ...encodeInput(tokenizer, input, size.maxLength), label: split.labels[i] }));
+  const train = readTask(task, "train");
+  const held = train.inputs.length - size.validationExamples;
+  const slice = (from: number, to?: number) => ({ inputs: train.inputs.slice(from, to), labels: train.labels.slice(from, to) });
   return {
-    train: encode(train.slice(0, Math.min(size.trainExamples, held))),
-    validation: encode(train.slice(held)),
-    dev: encode(read("dev").slice(0, size.devExamples)),
+    train: encode(slice(0, Math.min(size.trainExamples, held))),
+    validation: encode(slice(held)),
+    dev: encode(headOf(readTask(task, "dev"), size.devExamples)),
   };
 }
 
-const LABELS: Record<DownstreamTask, string[]> = { sst2: ["negative", "positive"], mnli: [...NLI_LABELS] };
+/** The part of a miniature's pretraining record the result keeps. */
+function pretrainingRecord(pre: PretrainResult): PretrainingResult["pretraining"][string] {
+  return { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
+}
 
 function majority(examples: EncodedExample[]): number {
   const counts = new Map<number, number>();
@@ -115,7 +114,7 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
   };
   for (const name of size.models) {
     const pre = await pretrainMiniature(name, { preset, seed }); // loads the saved record when the miniature exists
-    result.pretraining[name] = { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
+    result.pretraining[name] = pretrainingRecord(pre);
     const dir = modelDir(name, preset);
     const tokenizer = await TextTokenizer.load(dir);
     for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
@@ -127,8 +126,8 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
         const candidates: FineTuneRow["candidates"] = [];
         for (const learningRate of size.learningRates) {
           const model = init === "pretrained"
-            ? loadModel(dir, { task: "sequence-classification", labels: LABELS[task], seed }).model
-            : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), LABELS[task]), "sequence-classification", seed);
+            ? loadModel(dir, { task: "sequence-classification", labels: TASK_LABELS[task], seed }).model
+            : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), TASK_LABELS[task]), "sequence-classification", seed);
           const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${init}-lr${learningRate}-steps${size.steps}-seed${seed}`);
           const { accuracy: validation, run } = await fineTuneClassifier(model, sets.train, sets.validation, {
             outDir, steps: size.steps, batchSize: size.batchSize, learningRate, seed, label: `${name} ${task} ${init} lr ${learningRate}`,
@@ -150,7 +149,7 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
   // Miniatures of this preset that exist but were not fine-tuned in this run still show their pretraining (MLM curve, per-language accuracy).
   for (const name of PRETRAINING_SIZES[preset].models) {
     const pre = result.pretraining[name] ? undefined : readPretrainResult(name, preset);
-    if (pre) result.pretraining[name] = { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
+    if (pre) result.pretraining[name] = pretrainingRecord(pre);
   }
   result.wallSeconds = (Date.now() - started) / 1000;
   const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);

@@ -7,11 +7,11 @@
 import * as path from "node:path";
 import { loadModel } from "../model/io";
 import { TextTokenizer } from "../tokenize/tokenizer";
-import { EncodedExample, argmax, predictProbabilities } from "../train/classify";
+import { EncodedExample } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { LogEntry } from "../train/trainer";
 import { PRICES, PriceModel, apiCost } from "./cost";
-import { Victim, VictimAnswer, VictimInput } from "./victim";
+import { Victim, VictimAnswer, VictimInput, encodeInput } from "./victim";
 
 export interface ExtractArgs {
   victim: Victim;
@@ -67,10 +67,6 @@ export async function queryAll(victim: Victim, inputs: VictimInput[], batch = 32
   return answers;
 }
 
-export function encodeInput(tokenizer: TextTokenizer, input: VictimInput, maxLength: number): EncodedExample {
-  return typeof input === "string" ? tokenizer.encode(input, undefined, { maxLength }) : tokenizer.encode(input.premise, input.hypothesis, { maxLength });
-}
-
 const textOf = (input: VictimInput) => (typeof input === "string" ? input : `${input.premise} ${input.hypothesis}`);
 
 export async function extract(args: ExtractArgs): Promise<ExtractOutcome> {
@@ -91,13 +87,12 @@ export async function extract(args: ExtractArgs): Promise<ExtractOutcome> {
   const batchSize = args.batchSize ?? 32;
   const perEpoch = Math.ceil(trainSet.length / batchSize);
   const steps = Math.max(1, Math.min(perEpoch * (args.epochs ?? 2), args.maxSteps ?? Infinity));
-  const { accuracy, run } = await fineTuneClassifier(model, trainSet, devSet, {
+  const { accuracy, predictions, run } = await fineTuneClassifier(model, trainSet, devSet, {
     outDir: path.resolve(args.outDir), steps, batchSize, learningRate: args.learningRate ?? 1e-4, seed: args.seed, progress: args.progress,
     label: `extract (${args.queries.length} queries, ${targets})`,
   });
-  const predicted = predictProbabilities(model, devSet).map((p) => argmax(p));
   model.dispose();
-  const agree = predicted.filter((label, i) => label === victimDev[i].label).length;
+  const agree = predictions.filter((label, i) => label === victimDev[i].label).length;
   const victimRight = victimDev.filter((a, i) => a.label === args.dev.labels[i]).length;
   return {
     queries: args.queries.length,

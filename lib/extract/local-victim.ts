@@ -8,8 +8,8 @@ import { labelNames } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { TextTokenizer } from "../tokenize/tokenizer";
-import { argmax, EncodedExample, predictProbabilities } from "../train/classify";
-import { Victim, VictimAnswer, VictimInput } from "./victim";
+import { argmax, predictProbabilities } from "../train/classify";
+import { Victim, VictimAnswer, VictimInput, encodeInput } from "./victim";
 
 export interface LocalVictimOptions {
   /** Longest input in tokens (special tokens included); longer ones are cut. Default: the tokenizer's model_max_length, capped by the model's position embeddings. */
@@ -61,14 +61,9 @@ export class LocalVictim implements Victim {
     }
   }
 
-  private encode(input: VictimInput): EncodedExample {
-    const opts = { maxLength: this.maxLength };
-    return typeof input === "string" ? this.tokenizer.encode(input, undefined, opts) : this.tokenizer.encode(input.premise, input.hypothesis, opts);
-  }
-
   async query(inputs: VictimInput[]): Promise<VictimAnswer[]> {
     if (inputs.length === 0) return [];
-    const probs = predictProbabilities(this.model, inputs.map((x) => this.encode(x)), this.batchSize);
+    const probs = predictProbabilities(this.model, inputs.map((x) => encodeInput(this.tokenizer, x, this.maxLength)), this.batchSize);
     return probs.map((p) => {
       const answer: VictimAnswer = { label: argmax(p) };
       if (this.exposesProbabilities) answer.probabilities = Array.from(p);

@@ -4,6 +4,8 @@
  * (`HttpVictim`, lib/extract/http-victim.ts).
  */
 
+import type { Encoded, TextTokenizer } from "../tokenize/tokenizer";
+
 /** One query: a single text (SST-2) or a premise / hypothesis pair (NLI). */
 export type VictimInput = string | { premise: string; hypothesis: string };
 
@@ -21,4 +23,9 @@ export interface Victim {
   readonly exposesProbabilities: boolean;
   /** Answers for a batch of inputs, in order. */
   query(inputs: VictimInput[]): Promise<VictimAnswer[]>;
+}
+
+/** Token ids (and token types) of one input, cut to `maxLength`. */
+export function encodeInput(tokenizer: TextTokenizer, input: VictimInput, maxLength: number): Encoded {
+  return typeof input === "string" ? tokenizer.encode(input, undefined, { maxLength }) : tokenizer.encode(input.premise, input.hypothesis, { maxLength });
 }

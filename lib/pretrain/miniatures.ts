@@ -42,16 +42,24 @@ export interface PretrainSize {
   maxSequences?: number;
   /** Held-out sequences scored during training (per language for xx at the end). */
   evalSequences: number;
+}
+
+export interface TokenizerSize {
   /** Lines the tokenizer is trained on (per language for xx); undefined: all. */
   tokenizerLines?: number;
   /** Vocabulary size; undefined: all the trainer learns (30,000 + specials). */
   vocabSize?: number;
 }
 
+/** How a family's tokenizer is trained at a preset: `tiny` on a few lines, the others on the whole corpus. */
+export function tokenizerSize(preset: Preset): TokenizerSize {
+  return preset === "tiny" ? { tokenizerLines: 1500, vocabSize: 1200 } : {};
+}
+
 /** Sizes of a miniature at a preset: `tiny` shrinks everything to seconds (plumbing only). */
 export function pretrainSize(spec: MiniatureSpec, preset: Preset): PretrainSize {
   if (preset === "tiny") {
-    return { layers: 1, hidden: 32, heads: 2, seqLen: 32, batchSize: 8, steps: 12, evalEvery: 6, learningRate: 1e-3, maxSequences: 200, evalSequences: 16, tokenizerLines: 1500, vocabSize: 1200 };
+    return { layers: 1, hidden: 32, heads: 2, seqLen: 32, batchSize: 8, steps: 12, evalEvery: 6, learningRate: 1e-3, maxSequences: 200, evalSequences: 16 };
   }
   const heads = Math.max(2, spec.hidden / 64);
   const steps = preset === "small" ? spec.smallSteps : spec.smallSteps * 20;

@@ -14,11 +14,11 @@ import { EncoderModel } from "../model/encoder";
 import { saveModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { TextTokenizer } from "../tokenize/tokenizer";
-import { trainTokenizer, TokenizerSummary } from "../tokenize/train";
+import { copyTokenizerFiles, trainTokenizer, TokenizerSummary } from "../tokenize/train";
 import { LogEntry, train } from "../train/trainer";
 import { CorpusPart, pretrainingCorpus } from "./corpus";
 import { modelCard } from "./model-card";
-import { FAMILY_TOKENIZER, Family, MiniatureSpec, PretrainSize, miniature, pretrainSize } from "./miniatures";
+import { FAMILY_TOKENIZER, Family, MiniatureSpec, PretrainSize, miniature, pretrainSize, tokenizerSize } from "./miniatures";
 import { MlmDataArgs, mlmScore, mlmTask } from "./mlm";
 import { packSequences } from "./packing";
 
@@ -45,7 +45,7 @@ export async function familyTokenizer(family: Family, preset: Preset, corpus: Co
   const dir = tokenizerDir(family, preset, modelsRoot);
   let trained: TokenizerSummary | undefined;
   if (!fs.existsSync(path.join(dir, "tokenizer.json"))) {
-    const size = pretrainSize({ family, layers: 1, hidden: 32, smallSteps: 1 }, preset);
+    const size = tokenizerSize(preset);
     const texts = corpus.flatMap((part) => (size.tokenizerLines ? part.train.slice(0, size.tokenizerLines) : part.train));
     trained = trainTokenizer({ kind: FAMILY_TOKENIZER[family].kind, texts, outDir: dir, vocabSize: size.vocabSize });
     writeFileAtomic(path.join(dir, "training.json"), JSON.stringify({ ...trained, corpus: corpus.map((p) => p.language), preset }, null, 2) + "\n");
@@ -157,7 +157,7 @@ export async function pretrainMiniature(name: string, options: PretrainOptions =
   // Shipped checkpoints are float16 (half the bytes); computation stays float32.
   saveModel(model, dir, { step: String(run.steps) }, { precision: preset === "small" ? "float16" : "float32" });
   model.dispose();
-  for (const file of ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]) fs.copyFileSync(path.join(tokenizer.dir, file), path.join(dir, file));
+  copyTokenizerFiles(tokenizer.dir, dir);
   writeFileAtomic(path.join(dir, RESULT_FILE), JSON.stringify(result, null, 2) + "\n");
   writeFileAtomic(path.join(dir, "README.md"), modelCard(result));
   return result;

@@ -182,6 +182,14 @@ function finishByteBpe(trained: any, vocabSize: number | undefined, alphabet: st
   });
 }
 
+/** The files of a tokenizer folder, as `transformers` saves them. */
+export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"] as const;
+
+/** Copies a tokenizer folder's files into a model folder (the Hugging Face layout keeps them side by side). */
+export function copyTokenizerFiles(fromDir: string, toDir: string): void {
+  for (const file of TOKENIZER_FILES) fs.copyFileSync(path.join(fromDir, file), path.join(toDir, file));
+}
+
 function writeTokenizerFiles(outDir: string, kind: TokenizerKind, json: any, modelMaxLength: number): void {
   const s = SPECIALS[kind];
   const map =

@@ -98,9 +98,17 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
+/** The predicted class of every example. */
+export function predictLabels(model: EncoderModel, examples: EncodedExample[], batchSize = 64): number[] {
+  return predictProbabilities(model, examples, batchSize).map((p) => argmax(p));
+}
+
+/** Share of `examples` whose label equals `predicted`. */
+export function accuracyOf(predicted: readonly number[], examples: EncodedExample[]): number {
+  return examples.filter((e, i) => predicted[i] === e.label).length / examples.length;
+}
+
 /** Accuracy of `model` on labelled examples. */
 export function accuracy(model: EncoderModel, examples: EncodedExample[], batchSize = 64): number {
-  const probs = predictProbabilities(model, examples, batchSize);
-  const correct = examples.filter((e, i) => argmax(probs[i]) === e.label).length;
-  return correct / examples.length;
+  return accuracyOf(predictLabels(model, examples, batchSize), examples);
 }

@@ -4,7 +4,7 @@
  * The evaluation set is scored once, at the end: it never picks a checkpoint or a setting.
  */
 import { EncoderModel } from "../model/encoder";
-import { accuracy, classificationTask, EncodedExample } from "./classify";
+import { accuracyOf, classificationTask, EncodedExample, predictLabels } from "./classify";
 import { train, TrainResult } from "./trainer";
 
 export interface FineTuneArgs {
@@ -25,16 +25,24 @@ export interface FineTuneArgs {
 
 export interface FineTuneResult {
   accuracy: number;
+  /** The predicted class of every evaluation example, from the same pass as `accuracy`. */
+  predictions: number[];
   run: TrainResult;
 }
 
 /** Trains `model` on `trainSet` for `args.steps` steps, then scores it on `evalSet`. */
 export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedExample[], evalSet: EncodedExample[], args: FineTuneArgs): Promise<FineTuneResult> {
   const { data, hooks } = classificationTask(model, trainSet);
-  const run = await train(model, data, { ...hooks, evaluate: () => ({ accuracy: accuracy(model, evalSet) }) }, {
+  let predictions: number[] | undefined;
+  const evaluate = () => {
+    predictions = predictLabels(model, evalSet);
+    return { accuracy: accuracyOf(predictions, evalSet) };
+  };
+  const run = await train(model, data, { ...hooks, evaluate }, {
     outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
     learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
     label: args.label, progress: args.progress, logEvery: 10,
   });
-  return { accuracy: run.final!.accuracy, run };
+  // A run found finished on disk is not evaluated again by the trainer; its predictions are made here.
+  return { accuracy: run.final!.accuracy, predictions: predictions ?? predictLabels(model, evalSet), run };
 }
