@@ -64,7 +64,14 @@ For each task, `runExtraction` fine-tunes the victim on the real training set (S
 MNLI train sample, which is therefore MNLI's "1x"), then for each generator, budget and seed: generates
 the queries, asks the victim, and fine-tunes an extractor from the same pretrained miniature on the
 victim's labels. Extractors are scored once on the real dev sets (SST-2 dev, MNLI dev matched):
-accuracy against the gold labels, and agreement with the victim. Saved results are reused if present."""),
+accuracy against the gold labels, and agreement with the victim.
+
+Each extractor makes two passes over its queries, but never fewer than `extractorMinSteps` steps
+(300 at `small`): otherwise a 0.1x budget would also be a barely trained model, and the curve would
+measure training length instead of query count. Every finished extraction is kept beside its
+checkpoints, so an interrupted run resumes where it stopped; from a shell,
+`npm run reproduce -- extract --task sst2` and `--task mnli` run the two tasks on two cores, and a
+last `npm run reproduce -- extract` collects them. Saved results are reused here if present."""),
     ("code", """import { runExtraction } from "../lib/experiments/extraction";
 
 const result = await runExtraction({ preset: preset, reuse: true });

@@ -1,19 +1,28 @@
 /**
- * `npm run reproduce -- <experiment|all> [--preset tiny|small|paper] [--seed N]`: runs experiments,
- * writes results/ and regenerates RESULTS.md.
+ * `npm run reproduce -- <experiment|all> [--preset tiny|small|paper] [--seed N] [--task T]`: runs
+ * experiments, writes results/ and regenerates RESULTS.md. `--task` runs one task of an experiment
+ * that has several (its runs are kept for the full run to collect), e.g. one process per core.
  */
 import { Command } from "commander";
-import { runExtraction } from "../experiments/extraction";
+import { ExtractTask, runExtraction } from "../experiments/extraction";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
 import { writeResultsMarkdown } from "../experiments/results-md";
 
-const EXPERIMENTS: Record<string, (preset: string, seed: number) => Promise<unknown>> = {
-  quickstart: (preset, seed) => runQuickstart({ preset, seed }),
-  pretraining: (preset, seed) => runPretraining({ preset, seed }),
-  extract: (preset) => runExtraction({ preset }), // seeds come from the preset (mean ± std over them)
+interface RunOptions {
+  preset: string;
+  seed: number;
+  task?: string;
+}
+
+const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
+  quickstart: ({ preset, seed }) => runQuickstart({ preset, seed }),
+  pretraining: ({ preset, seed }) => runPretraining({ preset, seed }),
+  // seeds come from the preset (mean ± std over them)
+  extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
 };
+const TASKED = new Set(["extract"]);
 
 async function main(): Promise<void> {
   const program = new Command()
@@ -21,18 +30,21 @@ async function main(): Promise<void> {
     .argument("[experiment]", `one of ${Object.keys(EXPERIMENTS).join(", ")}, or all`, "all")
     .option("--preset <name>", `run size: ${PRESETS.join(", ")} (default $THIEVES_PRESET or small)`)
     .option("--seed <n>", "random seed", "0")
+    .option("--task <name>", `only this task of an experiment with several (${[...TASKED].join(", ")})`)
     .parse();
   const [experiment] = program.processedArgs as [string];
-  const opts = program.opts<{ preset?: string; seed: string }>();
+  const opts = program.opts<{ preset?: string; seed: string; task?: string }>();
   const preset = resolvePreset(opts.preset);
   const names = experiment === "all" ? Object.keys(EXPERIMENTS) : [experiment];
   for (const name of names) {
     const run = EXPERIMENTS[name];
     if (!run) throw new Error(`unknown experiment "${name}"; use one of ${Object.keys(EXPERIMENTS).join(", ")} or all`);
-    console.log(`[reproduce] ${name} (preset ${preset})`);
-    await run(preset, Number(opts.seed));
+    if (opts.task && !TASKED.has(name)) throw new Error(`--task applies to ${[...TASKED].join(", ")}, not ${name}; drop --task or run one of those`);
+    console.log(`[reproduce] ${name} (preset ${preset}${opts.task ? `, task ${opts.task} only` : ""})`);
+    await run({ preset, seed: Number(opts.seed), task: opts.task });
   }
-  console.log(`[reproduce] wrote ${writeResultsMarkdown(preset)}`);
+  if (opts.task) console.log(`[reproduce] kept the ${opts.task} runs; run without --task to collect every task into results/ and RESULTS.md`);
+  else console.log(`[reproduce] wrote ${writeResultsMarkdown(preset)}`);
 }
 
 main().catch((err) => {

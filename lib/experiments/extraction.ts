@@ -5,6 +5,7 @@
  * The victim is one of our pretrained miniatures fine-tuned on the real task; each extractor
  * starts from the same miniature (the paper uses BERT-large for both) and never sees task data.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../engine/backend";
@@ -45,16 +46,18 @@ export interface ExtractionSize {
   /** Extra budgets for the accuracy-vs-queries curve (seed 0 only). */
   curveMultiples: number[];
   seeds: number[];
-  /** Passes of the extractor over its queries, and a cap on its steps. */
+  /** Passes of the extractor over its queries, a cap on its steps, and a floor (small budgets get more passes). */
   extractorEpochs: number;
   extractorMaxSteps?: number;
+  extractorMinSteps?: number;
   /** Dev examples scored; undefined: all. */
   devExamples?: number;
 }
 
 export const EXTRACTION_SIZES: Record<Preset, ExtractionSize> = {
   tiny: { miniature: "en-L2-H128", victimSteps: 10, maxLength: 32, batchSize: 16, learningRate: 1e-3, scale: 0.001, tableMultiples: [1, 10], curveMultiples: [0.5], seeds: [0, 1], extractorEpochs: 1, extractorMaxSteps: 6, devExamples: 48 },
-  small: { miniature: "en-L2-H128", victimSteps: 1500, maxLength: 64, batchSize: 32, learningRate: 1e-4, scale: 0.02, tableMultiples: [1, 10], curveMultiples: [0.1, 0.5, 2, 5], seeds: [0, 1, 2], extractorEpochs: 2, extractorMaxSteps: 1000 },
+  // learningRate: the one the pretraining experiment's held-out validation chose for en-L2-H128 on both tasks.
+  small: { miniature: "en-L2-H128", victimSteps: 3000, maxLength: 64, batchSize: 32, learningRate: 3e-4, scale: 0.02, tableMultiples: [1, 10], curveMultiples: [0.1, 0.5, 2, 5], seeds: [0, 1, 2], extractorEpochs: 2, extractorMaxSteps: 1000, extractorMinSteps: 300 },
   paper: { miniature: "en-L6-H256", victimSteps: 6000, maxLength: 128, batchSize: 32, learningRate: 5e-5, scale: 1, tableMultiples: [1, 10], curveMultiples: [0.1, 0.5, 2, 5], seeds: [0, 1, 2], extractorEpochs: 3 },
 };
 
@@ -76,22 +79,29 @@ function taskData(task: ExtractTask, devExamples?: number): TaskData {
   return { train: readTask(task, "train"), dev: headOf(readTask(task, "dev"), devExamples) };
 }
 
-function runsDir(preset: Preset): string {
-  return path.join(PROJECT_ROOT, "results", "runs", `extract-${preset}`);
+/**
+ * Where a preset's victims and extractors checkpoint: one folder per (settings, miniature) pair,
+ * so changed sizes or a retrained miniature start fresh runs instead of resuming stale ones, and
+ * earlier runs are kept.
+ */
+async function runsDir(preset: Preset, size: ExtractionSize): Promise<string> {
+  const pretrained = await pretrainMiniature(size.miniature, { preset });
+  const key = createHash("sha256").update(JSON.stringify({ size, miniature: pretrained.createdAt })).digest("hex").slice(0, 10);
+  return path.join(PROJECT_ROOT, "results", "runs", `extract-${preset}`, key);
 }
 
 /** The victim of a task: the miniature fine-tuned on the real training set, saved as a servable model folder (made once). */
 export async function trainVictim(task: ExtractTask, preset: Preset, size: ExtractionSize = EXTRACTION_SIZES[preset]): Promise<string> {
-  const dir = path.join(runsDir(preset), `victim-${task}`, "model");
+  const root = await runsDir(preset, size);
+  const dir = path.join(root, `victim-${task}`, "model");
   if (fs.existsSync(path.join(dir, "victim.json"))) return dir;
-  await pretrainMiniature(size.miniature, { preset });
   const from = modelDir(size.miniature, preset);
   const tokenizer = await TextTokenizer.load(from);
   const data = taskData(task, size.devExamples);
   const encode = (inputs: VictimInput[], labels: number[]): EncodedExample[] => inputs.map((x, i) => ({ ...encodeInput(tokenizer, x, size.maxLength), label: labels[i] }));
   const { model } = loadModel(from, { task: "sequence-classification", labels: TASK_LABELS[task], seed: 0 });
   const { accuracy, run } = await fineTuneClassifier(model, encode(data.train.inputs, data.train.labels), encode(data.dev.inputs, data.dev.labels), {
-    outDir: path.join(runsDir(preset), `victim-${task}`, "train"), steps: size.victimSteps, batchSize: size.batchSize, learningRate: size.learningRate, seed: 0, label: `victim ${task}`,
+    outDir: path.join(root, `victim-${task}`, "train"), steps: size.victimSteps, batchSize: size.batchSize, learningRate: size.learningRate, seed: 0, label: `victim ${task}`,
   });
   saveModel(model, dir);
   model.dispose();
@@ -113,42 +123,57 @@ export interface ExtractionResult {
   backend: string;
   engine: string;
   size: ExtractionSize;
-  victims: Record<ExtractTask, { devAccuracy: number; trainExamples: number; oneX: number; miniature: string }>;
+  victims: Record<ExtractTask, { devAccuracy: number; trainExamples: number; oneX: number; miniature: string; wallSeconds: number }>;
   runs: ExtractionRun[];
   paper: typeof PAPER_EXTRACTION;
+  /** This call's wall time (short when it collects kept runs). */
   wallSeconds: number;
+  /** Training time of the victims and every extractor, each measured when it ran. */
+  computeSeconds: number;
 }
 
+/** One extraction; its outcome is kept beside its checkpoints, so a rerun (or another process) reads it instead of training again. */
 async function extractOnce(task: ExtractTask, generator: GeneratorName, multiple: number, seed: number, victim: LocalVictim, source: QuerySource, data: TaskData, size: ExtractionSize, preset: Preset): Promise<ExtractionRun> {
+  const outDir = path.join(await runsDir(preset, size), `${task}-${generator}-${multiple}x-seed${seed}`);
+  const saved = path.join(outDir, "outcome.json");
+  if (fs.existsSync(saved)) return JSON.parse(fs.readFileSync(saved, "utf8")) as ExtractionRun;
   const count = budgetQueries(data.train.inputs.length, multiple, size.scale);
   const queries = generateQueries({ generator, shape: task === "sst2" ? "single" : "pair", count, seed, source });
   const outcome = await extract({
-    victim, queries, extractorFrom: modelDir(size.miniature, preset), dev: data.dev,
-    outDir: path.join(runsDir(preset), `${task}-${generator}-${multiple}x-seed${seed}`),
-    maxLength: size.maxLength, epochs: size.extractorEpochs, maxSteps: size.extractorMaxSteps,
+    victim, queries, extractorFrom: modelDir(size.miniature, preset), dev: data.dev, outDir,
+    maxLength: size.maxLength, epochs: size.extractorEpochs, maxSteps: size.extractorMaxSteps, minSteps: size.extractorMinSteps,
     batchSize: size.batchSize, learningRate: size.learningRate, seed,
   });
   const { log: _log, ...rest } = outcome;
-  return { task, generator, multiple, seed, ...rest };
+  const run: ExtractionRun = { task, generator, multiple, seed, ...rest };
+  writeFileAtomic(saved, JSON.stringify(run, null, 2) + "\n");
+  return run;
 }
 
-export async function runExtraction(options: { preset?: string; reuse?: boolean } = {}): Promise<ExtractionResult> {
+/**
+ * The whole experiment at a preset, written to results/extract/extract-<preset>.json. `tasks`
+ * limits it to some tasks (their runs are kept, no result file is written): two processes, one
+ * per task, share the two cores, and a last full call collects their kept runs.
+ */
+export async function runExtraction(options: { preset?: string; reuse?: boolean; tasks?: ExtractTask[] } = {}): Promise<ExtractionResult> {
   const preset = resolvePreset(options.preset);
   const saved = options.reuse ? readExtractionResult(preset) : undefined;
   if (saved) return saved;
+  const tasks = options.tasks ?? EXTRACT_TASKS;
+  for (const t of tasks) if (!EXTRACT_TASKS.includes(t)) throw new Error(`unknown extraction task "${t}"; the tasks are ${EXTRACT_TASKS.join(", ")}`);
   const started = Date.now();
   const size = EXTRACTION_SIZES[preset];
   await initBackend();
   const source = buildQuerySource();
   const result: ExtractionResult = {
     experiment: "extract", preset, backend: backendInfo().name, engine: backendInfo().engine, size,
-    victims: {} as ExtractionResult["victims"], runs: [], paper: PAPER_EXTRACTION, wallSeconds: 0,
+    victims: {} as ExtractionResult["victims"], runs: [], paper: PAPER_EXTRACTION, wallSeconds: 0, computeSeconds: 0,
   };
-  for (const task of EXTRACT_TASKS) {
+  for (const task of tasks) {
     const data = taskData(task, size.devExamples);
     const dir = await trainVictim(task, preset, size);
     const info = JSON.parse(fs.readFileSync(path.join(dir, "victim.json"), "utf8"));
-    result.victims[task] = { devAccuracy: info.devAccuracy, trainExamples: data.train.inputs.length, oneX: budgetQueries(data.train.inputs.length, 1, size.scale), miniature: size.miniature };
+    result.victims[task] = { devAccuracy: info.devAccuracy, trainExamples: data.train.inputs.length, oneX: budgetQueries(data.train.inputs.length, 1, size.scale), miniature: size.miniature, wallSeconds: info.wallSeconds };
     const victim = await LocalVictim.load(dir, { maxLength: size.maxLength });
     for (const generator of ["RANDOM", "WIKI"] as GeneratorName[]) {
       for (const multiple of size.tableMultiples) for (const seed of size.seeds) result.runs.push(await extractOnce(task, generator, multiple, seed, victim, source, data, size, preset));
@@ -157,7 +182,8 @@ export async function runExtraction(options: { preset?: string; reuse?: boolean 
     victim.dispose();
   }
   result.wallSeconds = (Date.now() - started) / 1000;
-  writeFileAtomic(resultFile(preset), JSON.stringify(result, null, 2) + "\n");
+  result.computeSeconds = Object.values(result.victims).reduce((n, v) => n + v.wallSeconds, 0) + result.runs.reduce((n, r) => n + r.wallSeconds, 0);
+  if (tasks.length === EXTRACT_TASKS.length) writeFileAtomic(resultFile(preset), JSON.stringify(result, null, 2) + "\n");
   return result;
 }
 
@@ -225,23 +251,29 @@ export function attackCostRows(r: ExtractionResult): { task: string; generator: 
   return rows;
 }
 
-/** The paper's claims, checked on our numbers (means over seeds). */
+/**
+ * The paper's claims, checked on our numbers (means over seeds). A comparison "held" when the
+ * mean is at least the other; it says "within noise" when the gap is smaller than the larger of
+ * the two seed standard deviations.
+ */
 export function extractionVerdict(r: ExtractionResult): string[] {
   const lines: string[] = [];
-  const mean = (task: ExtractTask, generator: string, multiple: number) =>
-    meanStd(r.runs.filter((x) => x.task === task && x.generator === generator && x.multiple === multiple && r.size.seeds.includes(x.seed)).map((x) => x.accuracy)).mean;
+  const stats = (task: ExtractTask, generator: string, multiple: number) =>
+    meanStd(r.runs.filter((x) => x.task === task && x.generator === generator && x.multiple === multiple && r.size.seeds.includes(x.seed)).map((x) => x.accuracy));
+  const compare = (claim: string, a: { mean: number; std: number }, b: { mean: number; std: number }) => {
+    const gap = a.mean - b.mean;
+    const noise = Math.max(a.std, b.std);
+    const verdict = gap >= 0 ? "held" : "did not hold";
+    const margin = `${(100 * a.mean).toFixed(1)} vs ${(100 * b.mean).toFixed(1)}, gap ${(100 * gap).toFixed(1)} points`;
+    return `${claim}: ${verdict} (${margin}${Math.abs(gap) < noise ? `, within noise: seeds' std ${(100 * noise).toFixed(1)}` : ""})`;
+  };
   const [low, high] = [Math.min(...r.size.tableMultiples), Math.max(...r.size.tableMultiples)];
   for (const task of EXTRACT_TASKS) {
     const victim = r.victims[task].devAccuracy;
-    const random = mean(task, "RANDOM", low);
-    const wiki = mean(task, "WIKI", low);
-    lines.push(`${task}: RANDOM ${low}x reaches ${(100 * random / victim).toFixed(1)} % of the victim's accuracy (paper: ${(100 * PAPER_EXTRACTION["RANDOM 1x"][task] / PAPER_EXTRACTION.victim[task]).toFixed(1)} %)`);
-    lines.push(`${task}: WIKI ≥ RANDOM at ${low}x: ${wiki >= random ? "held" : "did not hold"} (${(100 * wiki).toFixed(1)} vs ${(100 * random).toFixed(1)})`);
-    for (const generator of ["RANDOM", "WIKI"]) {
-      const a = mean(task, generator, low);
-      const b = mean(task, generator, high);
-      lines.push(`${task}: ${generator} ${high}x ≥ ${low}x: ${b >= a ? "held" : "did not hold"} (${(100 * b).toFixed(1)} vs ${(100 * a).toFixed(1)})`);
-    }
+    const random = stats(task, "RANDOM", low);
+    lines.push(`${task}: RANDOM ${low}x reaches ${(100 * random.mean / victim).toFixed(1)} % of the victim's accuracy (paper: ${(100 * PAPER_EXTRACTION["RANDOM 1x"][task] / PAPER_EXTRACTION.victim[task]).toFixed(1)} %)`);
+    lines.push(compare(`${task}: WIKI ≥ RANDOM at ${low}x`, stats(task, "WIKI", low), random));
+    for (const generator of ["RANDOM", "WIKI"]) lines.push(compare(`${task}: ${generator} ${high}x ≥ ${low}x`, stats(task, generator, high), stats(task, generator, low)));
   }
   return lines;
 }

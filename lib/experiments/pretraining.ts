@@ -42,8 +42,9 @@ export interface PretrainingSize {
 
 export const PRETRAINING_SIZES: Record<Preset, PretrainingSize> = {
   tiny: { models: ["en-L2-H128", "xx-L4-H256"], trainExamples: 256, devExamples: 64, maxLength: 32, steps: 8, batchSize: 16, learningRates: [1e-3], validationExamples: 32 },
-  // Learning rates from the BERT-miniatures recommendations (Turc et al. 2019: 3e-4, 1e-4, 5e-5, 3e-5).
-  small: { models: ["en-L2-H128", "en-L4-H256", "xx-L4-H256"], trainExamples: 20000, maxLength: 64, steps: 800, batchSize: 32, learningRates: [1e-4, 3e-4], validationExamples: 1000 },
+  // Learning rates from the BERT-miniatures recommendations (Turc et al. 2019: 3e-4, 1e-4, 5e-5, 3e-5),
+  // and 1e-3: with only [1e-4, 3e-4], every run chose the top of the grid.
+  small: { models: ["en-L2-H128", "en-L4-H256", "xx-L4-H256"], trainExamples: 20000, maxLength: 64, steps: 800, batchSize: 32, learningRates: [1e-4, 3e-4, 1e-3], validationExamples: 1000 },
   paper: { models: ["en-L2-H128", "en-L4-H256", "en-L6-H256", "xx-L4-H256"], trainExamples: 37226, maxLength: 128, steps: 3000, batchSize: 32, learningRates: [3e-5, 5e-5, 1e-4, 3e-4], validationExamples: 2000 },
 };
 
@@ -128,7 +129,9 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
           const model = init === "pretrained"
             ? loadModel(dir, { task: "sequence-classification", labels: TASK_LABELS[task], seed }).model
             : EncoderModel.create(withLabels(readConfig(path.join(dir, CONFIG_FILE)), TASK_LABELS[task]), "sequence-classification", seed);
-          const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${init}-lr${learningRate}-steps${size.steps}-seed${seed}`);
+          // A retrained checkpoint gets new folders (its createdAt is in the name) instead of resuming the old model's runs.
+          const initName = init === "pretrained" ? `pretrained-${pre.createdAt.replace(/[^0-9]/g, "").slice(0, 14)}` : init;
+          const outDir = path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, `${name}-${task}-${initName}-lr${learningRate}-steps${size.steps}-seed${seed}`);
           const { accuracy: validation, run } = await fineTuneClassifier(model, sets.train, sets.validation, {
             outDir, steps: size.steps, batchSize: size.batchSize, learningRate, seed, label: `${name} ${task} ${init} lr ${learningRate}`,
           });

@@ -31,6 +31,8 @@ export interface ExtractArgs {
   epochs?: number;
   /** At most this many steps (overrides epochs when smaller). */
   maxSteps?: number;
+  /** At least this many steps: a small query set is passed over more often, so a small budget is not also an under-trained extractor. */
+  minSteps?: number;
   batchSize?: number;
   learningRate?: number;
   seed?: number;
@@ -86,7 +88,7 @@ export async function extract(args: ExtractArgs): Promise<ExtractOutcome> {
   const { model } = loadModel(args.extractorFrom, { task: "sequence-classification", labels: [...args.victim.labels], seed: args.seed ?? 0 });
   const batchSize = args.batchSize ?? 32;
   const perEpoch = Math.ceil(trainSet.length / batchSize);
-  const steps = Math.max(1, Math.min(perEpoch * (args.epochs ?? 2), args.maxSteps ?? Infinity));
+  const steps = Math.max(1, args.minSteps ?? 1, Math.min(perEpoch * (args.epochs ?? 2), args.maxSteps ?? Infinity));
   const { accuracy, predictions, run } = await fineTuneClassifier(model, trainSet, devSet, {
     outDir: path.resolve(args.outDir), steps, batchSize, learningRate: args.learningRate ?? 1e-4, seed: args.seed, progress: args.progress,
     label: `extract (${args.queries.length} queries, ${targets})`,

@@ -4,6 +4,7 @@
  * Layout: `<dir>/step-<N>/{model.safetensors, optimizer.safetensors, state.json}` and a pointer
  * file `<dir>/latest` (written atomically after the folder is complete); older folders are pruned.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -26,6 +27,36 @@ export interface TrainingState {
   best?: { value: number; step: number };
   /** Anything the caller wants back on resume. */
   extra?: Record<string, unknown>;
+  /** The settings that fix the run's path (schedule, batches, data size): a checkpoint resumes only a run with the same ones. */
+  run?: RunSettings;
+}
+
+export interface RunSettings {
+  totalSteps: number;
+  warmupSteps: number;
+  peakLearningRate: number;
+  batchSize: number;
+  accumulation: number;
+  seed: number;
+  examples: number;
+  /** sha256 of the weights the run started from (another pretrained checkpoint is another run). */
+  initialWeights: string;
+}
+
+/** sha256 over the parameters in name order: the identity of the weights a run starts from. */
+export function weightsDigest(params: Map<string, tf.Tensor>): string {
+  const hash = createHash("sha256");
+  for (const name of [...params.keys()].sort()) {
+    const data = params.get(name)!.dataSync() as Float32Array;
+    hash.update(name).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The settings in which `saved` and `current` differ, as "name saved → current" lines (empty: the same run). */
+export function runSettingsDiff(saved: RunSettings | undefined, current: RunSettings): string[] {
+  if (!saved) return []; // written before runs recorded their settings
+  return (Object.keys(current) as (keyof RunSettings)[]).filter((k) => saved[k] !== current[k]).map((k) => `${k} ${saved[k]} → ${current[k]}`);
 }
 
 export interface Checkpoint {

@@ -14,7 +14,7 @@ import { saveModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { AdamW, AdamWArgs } from "./adamw";
 import { BatchingArgs, batchesPerEpoch, epochBatches } from "./batching";
-import { TrainingState, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { RunSettings, TrainingState, loadCheckpoint, runSettingsDiff, saveCheckpoint, weightsDigest } from "./checkpoint";
 import { progress } from "./progress";
 import { linearWarmupDecay } from "./schedule";
 
@@ -133,17 +133,20 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
 
   const optimizer = new AdamW(model.params, args.adam);
   const dropoutRng = Rng.derive(seed, "dropout");
-  let state: TrainingState = { step: 0, epoch: 0, batchInEpoch: 0, rng: dropoutRng.state() };
+  const runSettings: RunSettings = { totalSteps, warmupSteps, peakLearningRate: schedule.peak, batchSize: args.batchSize, accumulation, seed, examples: data.size, initialWeights: weightsDigest(model.params) };
+  let state: TrainingState = { step: 0, epoch: 0, batchInEpoch: 0, rng: dropoutRng.state(), run: runSettings };
   let resumedFrom: number | undefined;
   const checkpoint = args.resume === false ? undefined : loadCheckpoint(ckptDir);
   if (checkpoint) {
+    const changed = runSettingsDiff(checkpoint.state.run, runSettings);
+    if (changed.length) throw new Error(`the checkpoint in ${ckptDir} belongs to a run with other settings (${changed.join(", ")}); delete ${args.outDir} to start this run over, or go back to the old settings to resume it`);
     for (const [name, p] of model.params) {
       const values = checkpoint.params.get(name);
       if (!values || values.length !== p.size) throw new Error(`checkpoint in ${ckptDir} does not match this model (parameter ${name}); delete it to start over`);
       tf.tidy(() => p.assign(tf.tensor(values, p.shape)));
     }
     optimizer.load(checkpoint.adamStep, checkpoint.m, checkpoint.v);
-    state = checkpoint.state;
+    state = { ...checkpoint.state, run: runSettings };
     dropoutRng.setState(state.rng);
     resumedFrom = state.step;
     // Entries logged after the checkpoint belong to the lost part of the run: they will be redone.

@@ -73,3 +73,19 @@ test("training learns the toy task (loss falls, accuracy beats the majority clas
   assert.ok(r.final!.accuracy > majority + 0.1, `accuracy ${r.final!.accuracy} vs majority ${majority}`);
   model.dispose();
 });
+
+test("a checkpoint does not resume a run with other settings: the error names what changed and the fix", async () => {
+  await initBackend({ quiet: true });
+  const dir = tmp("settings");
+  const run = (learningRate: number, epochs: number, init = 3) => {
+    const model = EncoderModel.create(toyConfig, "sequence-classification", init);
+    const { data, hooks } = classificationTask(model, toyExamples(64, 8));
+    return train(model, data, hooks, { outDir: dir, batchSize: 8, epochs, learningRate, checkpointEvery: 4, progress: false }).finally(() => model.dispose());
+  };
+  await run(1e-3, 1);
+  await assert.rejects(run(1e-3, 2), (err: Error) => /totalSteps 8 → 16/.test(err.message) && err.message.includes(`delete ${dir}`));
+  await assert.rejects(run(3e-3, 1), /peakLearningRate 0\.001 → 0\.003/);
+  await assert.rejects(run(1e-3, 1, 4), /initialWeights [0-9a-f]{16} → [0-9a-f]{16}/, "other starting weights (e.g. a retrained checkpoint) are another run");
+  const again = await run(1e-3, 1);
+  assert.equal(again.resumedFrom, 8, "the same settings resume the finished run");
+});
