@@ -46,8 +46,12 @@ export class AdamW {
     this.epsilon = args.epsilon ?? 1e-8;
     this.weightDecay = args.weightDecay ?? 0.01;
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      // A variable keeps its own reference to its initial value, so the zeros tensors are released here.
+      for (const moments of [this.m, this.v]) {
+        const zeros = tf.zerosLike(p);
+        moments.set(name, tf.variable(zeros, false));
+        zeros.dispose();
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/engine/backend";
 import { EncoderModel } from "../../lib/model/encoder";
 import { accuracy, classificationTask } from "../../lib/train/classify";
+import { AdamW } from "../../lib/train/adamw";
 import { train } from "../../lib/train/trainer";
 import { toyConfig, toyExamples } from "../fixtures/toy-task";
 import { killAtCheckpoint } from "../helpers/kill";
@@ -88,4 +89,15 @@ test("a checkpoint does not resume a run with other settings: the error names wh
   await assert.rejects(run(1e-3, 1, 4), /initialWeights [0-9a-f]{16} → [0-9a-f]{16}/, "other starting weights (e.g. a retrained checkpoint) are another run");
   const again = await run(1e-3, 1);
   assert.equal(again.resumedFrom, 8, "the same settings resume the finished run");
+});
+
+test("AdamW holds exactly its two moments per parameter and frees them on dispose", async () => {
+  await initBackend({ quiet: true });
+  const model = EncoderModel.create(toyConfig, "sequence-classification", 1);
+  const before = tf.memory().numTensors;
+  const optimizer = new AdamW(model.params);
+  assert.equal(tf.memory().numTensors - before, 2 * model.params.size);
+  optimizer.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
 });
