@@ -4,6 +4,7 @@
  * that has several (its runs are kept for the full run to collect), e.g. one process per core.
  */
 import { Command } from "commander";
+import { runDistillation } from "../experiments/distillation";
 import { ExtractTask, runExtraction } from "../experiments/extraction";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
@@ -21,6 +22,7 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   pretraining: ({ preset, seed }) => runPretraining({ preset, seed }),
   // seeds come from the preset (mean ± std over them)
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
+  distill: ({ preset }) => runDistillation({ preset }),
 };
 const TASKED = new Set(["extract"]);
 

@@ -24,6 +24,7 @@ import { GeneratorName, budgetQueries, generateQueries } from "../extract/querie
 import { VictimInput, encodeInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
 import { Preset, resolvePreset } from "./presets";
+import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
@@ -196,19 +197,9 @@ export function readExtractionResult(preset: string): ExtractionResult | undefin
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ExtractionResult) : undefined;
 }
 
-function meanStd(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-  return { mean, std };
-}
-
 /** Accuracy (mean ± std over seeds, %) of the table's budgets, beside the paper's numbers. */
 export function extractionTable(r: ExtractionResult): Record<string, string | number>[] {
   const rows: Record<string, string | number>[] = [];
-  const fmt = (xs: number[]) => {
-    const { mean, std } = meanStd(xs.map((x) => 100 * x));
-    return xs.length > 1 ? `${mean.toFixed(1)} ± ${std.toFixed(1)}` : mean.toFixed(1);
-  };
   const victimRow: Record<string, string | number> = { model: "API / victim", queries: "1x (its training set)" };
   for (const task of EXTRACT_TASKS) {
     victimRow[`${task} ours`] = (100 * r.victims[task].devAccuracy).toFixed(1);
@@ -221,7 +212,7 @@ export function extractionTable(r: ExtractionResult): Record<string, string | nu
       for (const task of EXTRACT_TASKS) {
         const runs = r.runs.filter((x) => x.task === task && x.generator === generator && x.multiple === multiple && r.size.seeds.includes(x.seed));
         const seeds = [...new Set(runs.map((x) => x.seed))];
-        row[`${task} ours`] = fmt(seeds.map((s) => runs.find((x) => x.seed === s)!.accuracy));
+        row[`${task} ours`] = percentMeanStd(seeds.map((s) => runs.find((x) => x.seed === s)!.accuracy));
         row[`${task} paper`] = PAPER_EXTRACTION[`${generator} ${multiple}x`]?.[task] ?? "";
       }
       rows.push(row);

@@ -9,7 +9,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../engine/backend";
 import { PROJECT_ROOT } from "../data/paths";
-import { encodeInput } from "../extract/victim";
 import { readConfig, withLabels } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { CONFIG_FILE, loadModel } from "../model/io";
@@ -20,7 +19,7 @@ import { EncodedExample, accuracy } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { LogEntry, TrainResult } from "../train/trainer";
 import { Preset, resolvePreset } from "./presets";
-import { ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
+import { ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
 
@@ -75,19 +74,6 @@ export interface PretrainingResult {
   wallSeconds: number;
 }
 
-/** Train (the first `trainExamples`), validation (the last `validationExamples` of the training file) and dev examples. */
-function encodeTask(tokenizer: TextTokenizer, task: DownstreamTask, size: PretrainingSize): Record<"train" | "validation" | "dev", EncodedExample[]> {
-  const encode = (split: TaskSplit) => split.inputs.map((input, i) => ({ ...encodeInput(tokenizer, input, size.maxLength), label: split.labels[i] }));
-  const train = readTask(task, "train");
-  const held = train.inputs.length - size.validationExamples;
-  const slice = (from: number, to?: number) => ({ inputs: train.inputs.slice(from, to), labels: train.labels.slice(from, to) });
-  return {
-    train: encode(slice(0, Math.min(size.trainExamples, held))),
-    validation: encode(slice(held)),
-    dev: encode(headOf(readTask(task, "dev"), size.devExamples)),
-  };
-}
-
 /** The part of a miniature's pretraining record the result keeps. */
 function pretrainingRecord(pre: PretrainResult): PretrainingResult["pretraining"][string] {
   return { log: pre.log, heldOut: pre.heldOut, wallSeconds: pre.wallSeconds, parameters: pre.parameters, size: pre.size, data: pre.data };
@@ -119,7 +105,7 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
     const dir = modelDir(name, preset);
     const tokenizer = await TextTokenizer.load(dir);
     for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
-      const sets = encodeTask(tokenizer, task, size);
+      const sets = encodeTaskSplits(tokenizer, task, size);
       result.dataset[task] = { train: sets.train.length, dev: sets.dev.length, majority: majority(sets.dev) };
       for (const init of ["pretrained", "random"] as const) {
         // Each learning rate is scored on the validation slice; only the winner is scored on dev.

@@ -10,6 +10,7 @@ import { Figure } from "../display/figure";
 import { QuickstartResult, quickstartAccuracyRows, quickstartLossFigure } from "./quickstart";
 import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTable, extractionVerdict } from "./extraction";
 import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
+import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { writeFileAtomic } from "../model/safetensors";
 
 /** Writes results/figures/<name>.html (+ .svg, and .png where Chromium is installed) and returns the Markdown image of it, relative to `page`. */
@@ -81,6 +82,28 @@ function extractionSection(r: ExtractionResult, page: string): string {
   ].join("\n");
 }
 
+function distillationSection(r: DistillationResult, page: string): string {
+  const d = r.distilbert;
+  return [
+    `## Knowledge distillation: DistilBERT-style students (preset \`${r.preset}\`)`,
+    "",
+    `Teacher: \`${r.size.teacher}\` fine-tuned ${r.size.teacherSteps} steps. Students: L${r.models.student.layers}-H${r.models.student.hidden}, ${r.size.studentSteps} steps, seeds ${r.size.seeds.join(", ")}; task distillation at T = ${r.size.temperature}, hard-label weight ${r.size.alpha}; the DistilBERT-style student was distilled for ${d.steps} MLM steps (held-out MLM accuracy ${(100 * d.studentMlm).toFixed(1)} % vs the teacher's ${(100 * d.teacherMlm).toFixed(1)} %). ${r.size.trainExamples.toLocaleString("en-US")} training examples per task; backend \`${r.backend}\`. Paper rows: the slides' DistilBERT table. Notebook: \`notebooks/02-distillation.ipynb\`.`,
+    "",
+    "### SST-2 dev",
+    "",
+    tableToMarkdown(distillationTable(r, "sst2")),
+    "",
+    "### MNLI dev matched",
+    "",
+    tableToMarkdown(distillationTable(r, "mnli")),
+    "",
+    ...distillationVerdict(r).map((l) => `- ${l}`),
+    "",
+    figure(distillationFigure(r), `distillation-${r.preset}`, page),
+    "",
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -94,6 +117,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (fs.existsSync(pretraining)) sections.push(pretrainingSection(JSON.parse(fs.readFileSync(pretraining, "utf8")), file));
   const extraction = path.join(PROJECT_ROOT, "results", "extract", `extract-${preset}.json`);
   if (fs.existsSync(extraction)) sections.push(extractionSection(JSON.parse(fs.readFileSync(extraction, "utf8")), file));
+  const distillation = readDistillationResult(preset);
+  if (distillation) sections.push(distillationSection(distillation, file));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }

@@ -5,7 +5,9 @@
  */
 import { NLI_LABELS, readNli } from "../data/nli";
 import { readSst2 } from "../data/sst2";
-import { VictimInput } from "../extract/victim";
+import { VictimInput, encodeInput } from "../extract/victim";
+import { TextTokenizer } from "../tokenize/tokenizer";
+import { EncodedExample } from "../train/classify";
 
 export type ClassificationTask = "sst2" | "mnli";
 export const CLASSIFICATION_TASKS: readonly ClassificationTask[] = ["sst2", "mnli"];
@@ -31,4 +33,27 @@ export function readTask(task: ClassificationTask, split: "train" | "dev"): Task
 /** The first `n` examples of a split (all when n is undefined). */
 export function headOf(split: TaskSplit, n?: number): TaskSplit {
   return { inputs: split.inputs.slice(0, n), labels: split.labels.slice(0, n) };
+}
+
+export interface TaskSplitSizes {
+  maxLength: number;
+  /** Training examples used (the first ones of the file). */
+  trainExamples: number;
+  /** Training examples held out (from the end of the training file) to choose settings; the dev set never chooses anything. */
+  validationExamples: number;
+  /** Dev examples scored; undefined: the whole dev set. */
+  devExamples?: number;
+}
+
+/** Train (the first `trainExamples`), validation (the last `validationExamples` of the training file) and dev examples, encoded. */
+export function encodeTaskSplits(tokenizer: TextTokenizer, task: ClassificationTask, size: TaskSplitSizes): Record<"train" | "validation" | "dev", EncodedExample[]> {
+  const encode = (split: TaskSplit) => split.inputs.map((input, i) => ({ ...encodeInput(tokenizer, input, size.maxLength), label: split.labels[i] }));
+  const train = readTask(task, "train");
+  const held = train.inputs.length - size.validationExamples;
+  const slice = (from: number, to?: number) => ({ inputs: train.inputs.slice(from, to), labels: train.labels.slice(from, to) });
+  return {
+    train: encode(slice(0, Math.min(size.trainExamples, held))),
+    validation: encode(slice(held)),
+    dev: encode(headOf(readTask(task, "dev"), size.devExamples)),
+  };
 }
