@@ -39,6 +39,8 @@ export interface RecipeArgs {
   evalEvery?: number;
   /** Log the loss every N steps. Default 10. */
   logEvery?: number;
+  /** Checkpoint every N steps, so a killed run resumes near where it stopped. Default 200. */
+  checkpointEvery?: number;
   /** Called with every term's value (unweighted, by termKey) at each micro-batch; costs one read per term. */
   onTerms?: (terms: Record<string, number>) => void;
   label?: string;
@@ -56,7 +58,7 @@ function trainerArgs(args: RecipeArgs): TrainerArgs {
   return {
     outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
     learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
-    evalEvery: args.evalEvery ?? 0, logEvery: args.logEvery ?? 10, label: args.label, progress: args.progress,
+    evalEvery: args.evalEvery ?? 0, logEvery: args.logEvery ?? 10, checkpointEvery: args.checkpointEvery ?? 200, label: args.label, progress: args.progress,
   };
 }
 

@@ -19,6 +19,8 @@ export interface FineTuneArgs {
   /** Warmup fraction. Default 0.1. */
   warmupRatio?: number;
   seed?: number;
+  /** Checkpoint every N steps, so a killed run resumes near where it stopped. Default 200. */
+  checkpointEvery?: number;
   label?: string;
   progress?: boolean;
 }
@@ -41,7 +43,7 @@ export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedE
   const run = await train(model, data, { ...hooks, evaluate }, {
     outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
     learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
-    label: args.label, progress: args.progress, logEvery: 10,
+    label: args.label, progress: args.progress, logEvery: 10, checkpointEvery: args.checkpointEvery ?? 200,
   });
   // A run found finished on disk is not evaluated again by the trainer; its predictions are made here.
   return { accuracy: run.final!.accuracy, predictions: predictions ?? predictLabels(model, evalSet), run };
