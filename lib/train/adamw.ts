@@ -35,11 +35,14 @@ export class AdamW {
   /**
    * @param params the parameters to update, by name
    * @param decays whether a parameter gets weight decay (BERT: not biases nor LayerNorm)
+   * @param masks 0/1 tensors by parameter name (pruning, lib/prune): after every step the masked
+   *   entries of the weight and of both moments are exactly 0, whatever the gradient and decay
    */
   constructor(
     readonly params: Map<string, tf.Variable>,
     args: AdamWArgs = {},
     readonly decays: (name: string) => boolean = defaultDecays,
+    readonly masks: Map<string, tf.Tensor> = new Map(),
   ) {
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
@@ -68,11 +71,14 @@ export class AdamW {
         if (!g) continue;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
-        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+        const mask = this.masks.get(name);
+        // Masking the results (not only the gradient) holds pruned entries at 0 even where a moment or weight was not 0 before.
+        const held = (t: tf.Tensor) => (mask ? tf.mul(t, mask) : t);
+        const mNew = held(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
+        const vNew = held(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
         const denom = tf.add(tf.div(tf.sqrt(vNew), sqrtBiasCorrection2), this.epsilon);
         const decayed = this.decays(name) && this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
-        p.assign(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize)));
+        p.assign(held(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize))));
         m.assign(mNew);
         v.assign(vNew);
       }

@@ -3,6 +3,7 @@
  * linear warmup and decay, a fixed number of steps) and the final accuracy on an evaluation set.
  * The evaluation set is scored once, at the end: it never picks a checkpoint or a setting.
  */
+import * as tf from "@tensorflow/tfjs";
 import { EncoderModel } from "../model/encoder";
 import { accuracyOf, classificationTask, EncodedExample, predictLabels } from "./classify";
 import { train, TrainResult } from "./trainer";
@@ -23,6 +24,8 @@ export interface FineTuneArgs {
   checkpointEvery?: number;
   label?: string;
   progress?: boolean;
+  /** Pruning masks held through training (TrainerArgs.masks). Default: none. */
+  masks?: Map<string, tf.Tensor>;
 }
 
 export interface FineTuneResult {
@@ -43,7 +46,7 @@ export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedE
   const run = await train(model, data, { ...hooks, evaluate }, {
     outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
     learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
-    label: args.label, progress: args.progress, logEvery: 10, checkpointEvery: args.checkpointEvery ?? 200,
+    label: args.label, progress: args.progress, logEvery: 10, checkpointEvery: args.checkpointEvery ?? 200, masks: args.masks,
   });
   // A run found finished on disk is not evaluated again by the trainer; its predictions are made here.
   return { accuracy: run.final!.accuracy, predictions: predictions ?? predictLabels(model, evalSet), run };

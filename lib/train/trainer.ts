@@ -12,7 +12,8 @@ import { Rng } from "../engine/rng";
 import { EncoderModel } from "../model/encoder";
 import { saveModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
-import { AdamW, AdamWArgs } from "./adamw";
+import { applyMasks } from "../prune/masks";
+import { AdamW, AdamWArgs, defaultDecays } from "./adamw";
 import { BatchingArgs, batchesPerEpoch, epochBatches } from "./batching";
 import { RunSettings, TrainingState, loadCheckpoint, runSettingsDiff, saveCheckpoint, weightsDigest } from "./checkpoint";
 import { progress } from "./progress";
@@ -72,6 +73,14 @@ export interface TrainerArgs extends BatchingArgs {
   progress?: boolean;
   /** Label for the progress line. */
   label?: string;
+  /**
+   * Pruning masks: 0/1 tensors by parameter name (lib/prune). Applied to the weights before the
+   * run (so they are part of its starting weights: a checkpoint of another mask does not resume
+   * it); masked entries stay exactly 0 through every step, in the gradient (before clipping, so
+   * pruned weights do not count in the norm), the weight and both AdamW moments. The caller owns
+   * the tensors. Default: none.
+   */
+  masks?: Map<string, tf.Tensor>;
 }
 
 export interface LogEntry {
@@ -131,7 +140,9 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
   const logFile = path.join(args.outDir, "metrics.jsonl");
   fs.mkdirSync(args.outDir, { recursive: true });
 
-  const optimizer = new AdamW(model.params, args.adam);
+  const masks = args.masks ?? new Map<string, tf.Tensor>();
+  applyMasks(model.params, masks);
+  const optimizer = new AdamW(model.params, args.adam, defaultDecays, masks);
   const dropoutRng = Rng.derive(seed, "dropout");
   const runSettings: RunSettings = { totalSteps, warmupSteps, peakLearningRate: schedule.peak, batchSize: args.batchSize, accumulation, seed, examples: data.size, initialWeights: weightsDigest(model.params) };
   let state: TrainingState = { step: 0, epoch: 0, batchInEpoch: 0, rng: dropoutRng.state(), run: runSettings };
@@ -216,6 +227,12 @@ export async function train<B>(model: EncoderModel, data: TrainData<B>, hooks: T
         grads.set(name, tf.div(g, accumulation));
         g.dispose();
       }
+    }
+    for (const [name, mask] of masks) {
+      const g = grads.get(name);
+      if (!g) continue;
+      grads.set(name, tf.mul(g, mask));
+      g.dispose();
     }
     const lr = linearWarmupDecay(schedule, state.step);
     const gradNorm = clipByGlobalNorm(grads, args.maxGradNorm ?? 1.0);
