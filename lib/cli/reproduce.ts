@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { runDistillation } from "../experiments/distillation";
 import { ExtractTask, runExtraction } from "../experiments/extraction";
+import { LotteryTask, runLottery } from "../experiments/lottery";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
@@ -23,8 +24,9 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   // seeds come from the preset (mean ± std over them)
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
   distill: ({ preset }) => runDistillation({ preset }),
+  lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
 };
-const TASKED = new Set(["extract"]);
+const TASKED = new Set(["extract", "lottery"]);
 
 async function main(): Promise<void> {
   const program = new Command()

@@ -11,12 +11,17 @@ import { QuickstartResult, quickstartAccuracyRows, quickstartLossFigure } from "
 import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTable, extractionVerdict } from "./extraction";
 import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
+import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
 import { writeFileAtomic } from "../model/safetensors";
 
-/** Writes results/figures/<name>.html (+ .svg, and .png where Chromium is installed) and returns the Markdown image of it, relative to `page`. */
-function figure(fig: Figure, name: string, page: string): string {
-  const html = writeFigure(fig, path.join(PROJECT_ROOT, "results", "figures", `${name}.html`));
-  return figureImageMarkdown(html, { from: path.dirname(page), title: name });
+/**
+ * Writes results/figures/<name>.html (+ .svg, and .png where Chromium is installed, unless `png`
+ * is false) and returns the Markdown image of it, relative to `page`: the SVG, or the PNG when
+ * `format` asks for it and it was made (plotly draws trace types the SVG renderer does not).
+ */
+function figure(fig: Figure, name: string, page: string, options: { format?: "svg" | "png"; png?: boolean } = {}): string {
+  const html = writeFigure(fig, path.join(PROJECT_ROOT, "results", "figures", `${name}.html`), { png: options.png });
+  return figureImageMarkdown(html, { from: path.dirname(page), title: name, format: options.format });
 }
 
 function quickstartSection(r: QuickstartResult, page: string): string {
@@ -104,6 +109,37 @@ function distillationSection(r: DistillationResult, page: string): string {
   ].join("\n");
 }
 
+function lotterySection(r: LotteryResult, page: string): string {
+  const heat = (["mnli", ...LOTTERY_TASKS] as const).find((t) => r.tickets[t])!;
+  return [
+    `## Lottery tickets for BERT: IMP with rewinding vs random pruning (preset \`${r.preset}\`)`,
+    "",
+    "Claim (Chen et al. 2020, the slides' table): a subnetwork found by iterative magnitude pruning (IMP) and rewound to the pre-trained weights θ0 matches the full fine-tuned model at 40–90 % sparsity; a random mask of the same sparsity falls far behind.",
+    `θ0 = our pretrained \`${r.miniature.name}\` (L${r.miniature.layers}-H${r.miniature.hidden}). IMP prunes ${(100 * r.size.rate).toFixed(0)} % of the original prunable weights per round (${r.size.scope} magnitude; the paper: 10 %), rewinds the survivors to θ0 and fine-tunes again, down to the slide's sparsity per task; random pruning copies the ticket's per-matrix sparsities; random re-init puts the ticket's mask on fresh weights. Seeds ${r.size.seeds.join(", ")} (mean ± std); backend \`${r.backend}\`; fine-tuning time of all runs ${(r.computeSeconds / 60).toFixed(1)} min. ✓: the ticket is within one std of the full model. QQP: ${MISSING_TASKS.qqp}; QNLI: ${MISSING_TASKS.qnli}. Paper rows: the slides' table (BERT-base). Notebook: \`notebooks/06-lottery.ipynb\`.`,
+    "",
+    tableToMarkdown(lotteryTable(r)),
+    "",
+    ...lotteryVerdict(r).map((l) => (l.startsWith("   ") ? `  - ${l.trim()}` : `- ${l}`)),
+    "",
+    "### Transfer: the MLM ticket on SST-2 and MNLI",
+    "",
+    tableToMarkdown(transferTable(r)),
+    "",
+    `### Sparsity by layer × matrix: the ${heat} ticket (seed ${r.tickets[heat]!.seed})`,
+    "",
+    figure(ticketHeatmapFigure(r, heat), `lottery-ticket-${heat}-${r.preset}`, page, { format: "png" }),
+    "",
+    tableToMarkdown(ticketRows(r.tickets[heat]!), { digits: 1 }),
+    "",
+    "<details><summary>Sparsity–metric curves per task (every IMP round a point)</summary>",
+    "",
+    // The SVG is what is linked: no PNG (a Chromium start each) for these nine.
+    ...r.tasks.flatMap((t) => [figure(lotteryCurveFigure(r, t), `lottery-curve-${t}-${r.preset}`, page, { png: false }), ""]),
+    "</details>",
+    "",
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -119,6 +155,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (fs.existsSync(extraction)) sections.push(extractionSection(JSON.parse(fs.readFileSync(extraction, "utf8")), file));
   const distillation = readDistillationResult(preset);
   if (distillation) sections.push(distillationSection(distillation, file));
+  const lottery = readLotteryResult(preset);
+  if (lottery) sections.push(lotterySection(lottery, file));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { EncoderModel } from "../model/encoder";
 import { accuracyOf, classificationTask, EncodedExample, predictLabels } from "./classify";
-import { train, TrainResult } from "./trainer";
+import { train, TrainerArgs, TrainResult } from "./trainer";
 
 export interface FineTuneArgs {
   /** Checkpoints and metrics.jsonl go here; a finished run found here is not trained again. */
@@ -35,6 +35,15 @@ export interface FineTuneResult {
   run: TrainResult;
 }
 
+/** The trainer settings of the shared fine-tuning recipe, defaults filled (also used by the regression and span fine-tunes). */
+export function fineTuneTrainerArgs(args: FineTuneArgs): TrainerArgs {
+  return {
+    outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
+    learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
+    label: args.label, progress: args.progress, logEvery: 10, checkpointEvery: args.checkpointEvery ?? 200, masks: args.masks,
+  };
+}
+
 /** Trains `model` on `trainSet` for `args.steps` steps, then scores it on `evalSet`. */
 export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedExample[], evalSet: EncodedExample[], args: FineTuneArgs): Promise<FineTuneResult> {
   const { data, hooks } = classificationTask(model, trainSet);
@@ -43,11 +52,7 @@ export async function fineTuneClassifier(model: EncoderModel, trainSet: EncodedE
     predictions = predictLabels(model, evalSet);
     return { accuracy: accuracyOf(predictions, evalSet) };
   };
-  const run = await train(model, data, { ...hooks, evaluate }, {
-    outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
-    learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
-    label: args.label, progress: args.progress, logEvery: 10, checkpointEvery: args.checkpointEvery ?? 200, masks: args.masks,
-  });
+  const run = await train(model, data, { ...hooks, evaluate }, fineTuneTrainerArgs(args));
   // A run found finished on disk is not evaluated again by the trainer; its predictions are made here.
   return { accuracy: run.final!.accuracy, predictions: predictions ?? predictLabels(model, evalSet), run };
 }

@@ -31,3 +31,8 @@ export function softCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scal
 export function spanLoss(startLogits: tf.Tensor2D, endLogits: tf.Tensor2D, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.div(tf.add(crossEntropy(startLogits, startPositions), crossEntropy(endLogits, endPositions)), 2) as tf.Scalar);
 }
+
+/** Mean squared error of predictions [N] or [N, 1] against targets [N] (regression heads: STS-B, as transformers' MSELoss for num_labels = 1). */
+export function mseLoss(predictions: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.reshape(predictions, [-1]), tf.reshape(tf.cast(targets, "float32"), [-1])))) as tf.Scalar);
+}
