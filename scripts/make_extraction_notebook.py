@@ -76,6 +76,14 @@ last `npm run reproduce -- extract` collects them. Saved results are reused here
 
 const result = await runExtraction({ preset: preset, reuse: true });
 console.log(`${result.runs.length} extractions; victims: SST-2 ${(100 * result.victims.sst2.devAccuracy).toFixed(1)} %, MNLI ${(100 * result.victims.mnli.devAccuracy).toFixed(1)} %`);"""),
+    ("markdown", """### What the victims answer to gibberish
+
+Before looking at the extractors: the share of each label the victims give to 1,000 queries of each
+kind. An attack can only copy the decision boundary the answers reveal; if a victim calls nearly every
+gibberish sentence "positive", the extractor learns little more than that."""),
+    ("code", """import { victimAnswerShares } from "../lib/experiments/extraction";
+
+showTable(await victimAnswerShares(preset), { digits: 3 });"""),
     ("markdown", """## 5. The results table
 
 Dev accuracy (%), mean ± standard deviation over seeds, ours beside the paper's (BERT-large victims

@@ -18,7 +18,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { PRICES, apiCost } from "../extract/cost";
-import { ExtractOutcome, extract } from "../extract/extract";
+import { ExtractOutcome, extract, queryAll } from "../extract/extract";
 import { LocalVictim } from "../extract/local-victim";
 import { GeneratorName, budgetQueries, generateQueries } from "../extract/queries";
 import { VictimInput, encodeInput } from "../extract/victim";
@@ -124,7 +124,8 @@ export interface ExtractionResult {
   backend: string;
   engine: string;
   size: ExtractionSize;
-  victims: Record<ExtractTask, { devAccuracy: number; trainExamples: number; oneX: number; miniature: string; wallSeconds: number }>;
+  /** Per task: the victim's dev accuracy, its training-set size, 1x in queries, and the dev set's majority-class share (the floor any extractor reaches by answering one label). */
+  victims: Record<ExtractTask, { devAccuracy: number; trainExamples: number; oneX: number; miniature: string; wallSeconds: number; majority: number }>;
   runs: ExtractionRun[];
   paper: typeof PAPER_EXTRACTION;
   /** This call's wall time (short when it collects kept runs). */
@@ -174,7 +175,7 @@ export async function runExtraction(options: { preset?: string; reuse?: boolean;
     const data = taskData(task, size.devExamples);
     const dir = await trainVictim(task, preset, size);
     const info = JSON.parse(fs.readFileSync(path.join(dir, "victim.json"), "utf8"));
-    result.victims[task] = { devAccuracy: info.devAccuracy, trainExamples: data.train.inputs.length, oneX: budgetQueries(data.train.inputs.length, 1, size.scale), miniature: size.miniature, wallSeconds: info.wallSeconds };
+    result.victims[task] = { devAccuracy: info.devAccuracy, trainExamples: data.train.inputs.length, oneX: budgetQueries(data.train.inputs.length, 1, size.scale), miniature: size.miniature, wallSeconds: info.wallSeconds, majority: majorityShare(data.dev.labels) };
     const victim = await LocalVictim.load(dir, { maxLength: size.maxLength });
     for (const generator of ["RANDOM", "WIKI"] as GeneratorName[]) {
       for (const multiple of size.tableMultiples) for (const seed of size.seeds) result.runs.push(await extractOnce(task, generator, multiple, seed, victim, source, data, size, preset));
@@ -186,6 +187,12 @@ export async function runExtraction(options: { preset?: string; reuse?: boolean;
   result.computeSeconds = Object.values(result.victims).reduce((n, v) => n + v.wallSeconds, 0) + result.runs.reduce((n, r) => n + r.wallSeconds, 0);
   if (tasks.length === EXTRACT_TASKS.length) writeFileAtomic(resultFile(preset), JSON.stringify(result, null, 2) + "\n");
   return result;
+}
+
+function majorityShare(labels: number[]): number {
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return Math.max(...counts.values()) / labels.length;
 }
 
 function resultFile(preset: Preset): string {
@@ -262,7 +269,9 @@ export function extractionVerdict(r: ExtractionResult): string[] {
   for (const task of EXTRACT_TASKS) {
     const victim = r.victims[task].devAccuracy;
     const random = stats(task, "RANDOM", low);
-    lines.push(`${task}: RANDOM ${low}x reaches ${(100 * random.mean / victim).toFixed(1)} % of the victim's accuracy (paper: ${(100 * PAPER_EXTRACTION["RANDOM 1x"][task] / PAPER_EXTRACTION.victim[task]).toFixed(1)} %)`);
+    const floor = r.victims[task].majority;
+    const above = floor !== undefined ? `; the majority class alone scores ${(100 * floor).toFixed(1)} %, so RANDOM covers ${(100 * (random.mean - floor) / (victim - floor)).toFixed(0)} % of the way from it to the victim` : "";
+    lines.push(`${task}: RANDOM ${low}x reaches ${(100 * random.mean / victim).toFixed(1)} % of the victim's accuracy (paper: ${(100 * PAPER_EXTRACTION["RANDOM 1x"][task] / PAPER_EXTRACTION.victim[task]).toFixed(1)} %)${above}`);
     lines.push(compare(`${task}: WIKI ≥ RANDOM at ${low}x`, stats(task, "WIKI", low), random));
     for (const generator of ["RANDOM", "WIKI"]) lines.push(compare(`${task}: ${generator} ${high}x ≥ ${low}x`, stats(task, generator, high), stats(task, generator, low)));
   }
@@ -279,4 +288,28 @@ export function extractionCurveFigure(r: ExtractionResult, task: ExtractTask): F
     xTitle: "queries", yTitle: "dev accuracy", xType: "log",
     series: [...curves, { name: "victim", x: [Math.min(...xs), Math.max(...xs)], y: [victim, victim], dash: "dash" }],
   });
+}
+
+/**
+ * What each victim answers to `count` queries of each generator: the share of every label. A
+ * victim that gives one label to nearly all gibberish teaches an extractor little about the
+ * boundary, whatever the budget.
+ */
+export async function victimAnswerShares(preset: string, count = 1000, seed = 0): Promise<Record<string, string | number>[]> {
+  const p = resolvePreset(preset);
+  const size = EXTRACTION_SIZES[p];
+  const source = buildQuerySource();
+  const rows: Record<string, string | number>[] = [];
+  for (const task of EXTRACT_TASKS) {
+    const victim = await LocalVictim.load(await trainVictim(task, p, size), { maxLength: size.maxLength });
+    for (const generator of ["RANDOM", "WIKI"] as GeneratorName[]) {
+      const queries = generateQueries({ generator, shape: task === "sst2" ? "single" : "pair", count, seed, source });
+      const answers = await queryAll(victim, queries);
+      const row: Record<string, string | number> = { task, generator, queries: count };
+      victim.labels.forEach((label, i) => (row[label] = answers.filter((a) => a.label === i).length / count));
+      rows.push(row);
+    }
+    victim.dispose();
+  }
+  return rows;
 }
