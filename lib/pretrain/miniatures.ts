@@ -18,7 +18,7 @@ export interface MiniatureSpec {
 }
 
 export const MINIATURES: Record<string, MiniatureSpec> = {
-  "en-L2-H128": { family: "en", layers: 2, hidden: 128, smallSteps: 2000 },
+  "en-L2-H128": { family: "en", layers: 2, hidden: 128, smallSteps: 4000 },
   "en-L4-H256": { family: "en", layers: 4, hidden: 256, smallSteps: 1000 },
   "en-L6-H256": { family: "en", layers: 6, hidden: 256, smallSteps: 800 },
   "xx-L4-H256": { family: "xx", layers: 4, hidden: 256, smallSteps: 1000 },
