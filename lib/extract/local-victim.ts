@@ -21,7 +21,7 @@ export interface LocalVictimOptions {
 }
 
 /** Longest sequence the position embeddings allow (RoBERTa's positions start past the pad id). */
-function positionLimit(model: EncoderModel): number {
+export function positionLimit(model: EncoderModel): number {
   const c = model.config;
   return c.model_type === "bert" ? c.max_position_embeddings : c.max_position_embeddings - c.pad_token_id - 1;
 }

@@ -4,11 +4,14 @@
  *   [{ "id": "alice", "key_sha256": "<64 hex>", "budget": 10000, "rate_per_minute": 600, "probabilities": true }]
  *
  * holding only the SHA-256 of each bearer token, so a leaked keys file leaks no token. Tokens are
- * made by `newKeyEntry` (or `npm run serve -- add-key`), shown once, and never stored.
+ * made by `newKeyEntry` (or `npm run serve -- add-key`), shown once, and never stored. An entry
+ * may name a `defense` for that key's answers (watermark, perturb, membership-gate; see
+ * ./defense-config.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { writeFileAtomic } from "../model/safetensors";
+import { DefenseConfig, validateDefense } from "./defense-config";
 
 export interface ApiKey {
   /** Names the key in the state file, the query log and messages. */
@@ -21,6 +24,8 @@ export interface ApiKey {
   rate_per_minute: number;
   /** Whether answers carry class probabilities; labels only otherwise. Default false. */
   probabilities?: boolean;
+  /** What the server does to this key's answers (./defense-config.ts). Default none. */
+  defense?: DefenseConfig;
 }
 
 const TOKEN_PREFIX = "tl_";
@@ -41,10 +46,10 @@ function describe(value: unknown): string {
 
 /** Checks one parsed entry; `where` names it in errors. */
 export function validateKey(entry: unknown, where: string): ApiKey {
-  const fix = `each entry is {"id": "alice", "key_sha256": "<64 hex>", "budget": 10000, "rate_per_minute": 600, "probabilities": true}`;
+  const fix = `each entry is {"id": "alice", "key_sha256": "<64 hex>", "budget": 10000, "rate_per_minute": 600, "probabilities": true}, optionally with a "defense" (watermark, perturb or membership-gate)`;
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new Error(`${where} is ${describe(entry)}; ${fix}`);
   const e = entry as Record<string, unknown>;
-  const known = ["id", "key_sha256", "budget", "rate_per_minute", "probabilities"];
+  const known = ["id", "key_sha256", "budget", "rate_per_minute", "probabilities", "defense"];
   for (const field of Object.keys(e)) if (!known.includes(field)) throw new Error(`${where} has an unknown field "${field}"; the fields are ${known.join(", ")}`);
   if (typeof e.id !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(e.id)) throw new Error(`${where}: "id" must be 1–64 letters, digits, ".", "_" or "-"; got ${describe(e.id)}`);
   if (typeof e.key_sha256 !== "string" || !/^[0-9a-f]{64}$/.test(e.key_sha256)) throw new Error(`${where} (${e.id}): "key_sha256" must be 64 lower-case hex digits (sha256 of the token); got ${describe(e.key_sha256)}`);
@@ -54,7 +59,9 @@ export function validateKey(entry: unknown, where: string): ApiKey {
     }
   }
   if (e.probabilities !== undefined && typeof e.probabilities !== "boolean") throw new Error(`${where} (${e.id}): "probabilities" must be true or false; got ${describe(e.probabilities)}`);
-  return { id: e.id, key_sha256: e.key_sha256, budget: e.budget as number, rate_per_minute: e.rate_per_minute as number, probabilities: e.probabilities ?? false };
+  const key: ApiKey = { id: e.id, key_sha256: e.key_sha256, budget: e.budget as number, rate_per_minute: e.rate_per_minute as number, probabilities: e.probabilities ?? false };
+  if (e.defense !== undefined) key.defense = validateDefense(e.defense, `${where} (${e.id})`);
+  return key;
 }
 
 /** Checks a whole key list: valid entries, no id or hash twice. */
@@ -92,13 +99,18 @@ export interface NewKeyArgs {
   rate_per_minute?: number;
   /** Default false. */
   probabilities?: boolean;
+  /** Default none. */
+  defense?: DefenseConfig;
 }
 
 /** A new key entry and its token; the token is not kept anywhere, so show it to its owner now. */
 export function newKeyEntry(args: NewKeyArgs): { token: string; entry: ApiKey } {
   const token = newToken();
   const entry = validateKey(
-    { id: args.id, key_sha256: hashToken(token), budget: args.budget ?? 10_000, rate_per_minute: args.rate_per_minute ?? 600, probabilities: args.probabilities ?? false },
+    {
+      id: args.id, key_sha256: hashToken(token), budget: args.budget ?? 10_000, rate_per_minute: args.rate_per_minute ?? 600, probabilities: args.probabilities ?? false,
+      ...(args.defense ? { defense: args.defense } : {}),
+    },
     `key "${args.id}"`,
   );
   return { token, entry };

@@ -2,9 +2,11 @@
  * The append-only query log: one JSON line per answered request (key id, time, inputs,
  * outputs), written through a file descriptor opened with O_APPEND and fdatasync'ed before
  * `append` resolves, so a line the caller saw confirmed survives a SIGKILL or a power cut.
+ * Other append-only records of JSON lines use it too (the watermark record, lib/defend/watermark.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { DefenseReport } from "../defend/defended";
 import { VictimInput } from "../extract/victim";
 import { fsyncDirectory } from "./fsync-dir";
 
@@ -19,17 +21,19 @@ export interface QueryRecord {
   inputs: VictimInput[];
   /** The predictions as sent to the client. */
   outputs: unknown[];
+  /** What the key's defense did to them (keys with a `defense` only). */
+  defense?: DefenseReport;
 }
 
-export class QueryLog {
+export class QueryLog<R = QueryRecord> {
   private constructor(readonly file: string, private readonly handle: fs.promises.FileHandle) {}
 
   /** Opens `file` for appending (created if absent, folders too). */
-  static async open(file: string): Promise<QueryLog> {
+  static async open<R = QueryRecord>(file: string): Promise<QueryLog<R>> {
     await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
     const handle = await fs.promises.open(file, "a"); // O_APPEND: every write lands at the end, whatever else appends
     fsyncDirectory(path.dirname(path.resolve(file))); // a new log file's name must survive a power cut too
-    const log = new QueryLog(file, handle);
+    const log = new QueryLog<R>(file, handle);
     await log.endTornLine();
     return log;
   }
@@ -55,7 +59,7 @@ export class QueryLog {
   }
 
   /** Appends records (one line each) and resolves once they are on disk. */
-  append(records: QueryRecord[]): Promise<void> {
+  append(records: R[]): Promise<void> {
     return this.write(records.map((r) => JSON.stringify(r) + "\n").join(""));
   }
 
@@ -68,14 +72,14 @@ export class QueryLog {
  * Every record in a log file, and the line numbers (1-based) that do not parse: a line cut short
  * by a crash mid-write (the server starts a fresh line after it on restart).
  */
-export function readQueryLog(file: string): { records: QueryRecord[]; badLines: number[] } {
-  const records: QueryRecord[] = [];
+export function readQueryLog<R = QueryRecord>(file: string): { records: R[]; badLines: number[] } {
+  const records: R[] = [];
   const badLines: number[] = [];
   if (!fs.existsSync(file)) return { records, badLines };
   fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
     if (!line) return;
     try {
-      records.push(JSON.parse(line) as QueryRecord);
+      records.push(JSON.parse(line) as R);
     } catch {
       badLines.push(i + 1);
     }

@@ -1,17 +1,22 @@
 /**
  * The victim HTTP API (routes and bodies in ./api.ts) around any `Victim`: bearer-token keys,
  * per-key rate limits (@fastify/rate-limit, requests per minute) and query budgets (inputs,
- * persisted), input checks, and a query log. A request is answered only after its log line and
- * the budget state that charges it are on disk (./ledger.ts).
+ * persisted), input checks, a query log, and per-key defenses (./defenses.ts: watermark,
+ * output perturbation, membership gate; the log line says what the defense did). A request is
+ * answered only after its log line and the budget state that charges it are on disk
+ * (./ledger.ts), and, for a watermarked key, the watermarks it carries.
  *
  * Order of checks on POST /v1/predict: 401 key → 429 rate → 413 / 415 / 400 body → 402 budget.
  */
 import { randomUUID } from "node:crypto";
+import * as path from "node:path";
 import { fastify, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { fastifyRateLimit } from "@fastify/rate-limit";
-import { Victim } from "../extract/victim";
+import { FeatureExtractor } from "../defend/features";
+import { Victim, VictimInput } from "../extract/victim";
 import { ErrorResponse, HealthResponse, KeyResponse, PredictResponse, ROUTES, toPrediction } from "./api";
 import { BudgetBook } from "./budgets";
+import { buildDefenses } from "./defenses";
 import { ApiError } from "./errors";
 import { ApiKey, KeyRing } from "./keys";
 import { Ledger } from "./ledger";
@@ -35,6 +40,10 @@ export interface VictimServerArgs {
   maxBodyBytes?: number;
   /** Longest text (each side of a pair), in characters. Default 2,000. */
   maxChars?: number;
+  /** Folder of the watermark records of watermarked keys (watermark-<key id>.jsonl). Default: the query log's folder. */
+  watermarkDir?: string;
+  /** The victim's features, for keys behind a membership gate. Default: read from the victim when it is a LocalVictim (or a CoalescingVictim around one). */
+  features?: FeatureExtractor<VictimInput>;
 }
 
 export interface VictimServer {
@@ -56,6 +65,10 @@ export async function createVictimServer(args: VictimServerArgs): Promise<Victim
   const ring = new KeyRing(args.keys);
   const budgets = new BudgetBook(args.stateFile);
   const log = await QueryLog.open(args.logFile);
+  const defenses = await buildDefenses({ victim: args.victim, keys: args.keys, watermarkDir: args.watermarkDir ?? path.dirname(path.resolve(args.logFile)), features: args.features }).catch(async (err) => {
+    await log.close();
+    throw err;
+  });
   const ledger = new Ledger(budgets, log);
   const started = Date.now();
   const keyOf = new WeakMap<FastifyRequest, ApiKey>();
@@ -80,7 +93,7 @@ export async function createVictimServer(args: VictimServerArgs): Promise<Victim
     if (!key) throw new Error("no API key on the request: the authenticate hook did not run");
     return key;
   };
-  const canSeeProbabilities = (key: ApiKey) => (key.probabilities ?? false) && args.victim.exposesProbabilities;
+  const canSeeProbabilities = (key: ApiKey) => (key.probabilities ?? false) && (defenses.byKey.get(key.id) ?? args.victim).exposesProbabilities;
 
   app.get(ROUTES.health, async (): Promise<HealthResponse> => ({
     status: "ok",
@@ -115,10 +128,11 @@ export async function createVictimServer(args: VictimServerArgs): Promise<Victim
       throw new ApiError(402, "budget_exhausted", `this request holds ${inputs.length} inputs but key "${key.id}" has ${left} of its ${key.budget} queries left; ${advice}`, { queries_left: left });
     }
     try {
-      const answers = await args.victim.query(inputs);
+      const defended = defenses.byKey.get(key.id);
+      const { answers, report } = defended ? await defended.answer(inputs) : { answers: await args.victim.query(inputs), report: undefined };
       if (answers.length !== inputs.length) throw new Error(`the victim gave ${answers.length} answers to ${inputs.length} inputs`);
       const predictions = answers.map((a) => toPrediction(a, labels, canSeeProbabilities(key)));
-      await ledger.commit({ request: req.id, key: key.id, time: new Date().toISOString(), inputs, outputs: predictions });
+      await ledger.commit({ request: req.id, key: key.id, time: new Date().toISOString(), inputs, outputs: predictions, ...(report ? { defense: report } : {}) });
       return { predictions, queries_left: budgets.left(key) };
     } catch (err) {
       budgets.release(key, inputs.length); // not answered, so not charged
@@ -158,6 +172,7 @@ export async function createVictimServer(args: VictimServerArgs): Promise<Victim
       await app.close(); // refuses new connections, waits for the requests in flight (and their commits)
       await ledger.drain();
       await log.close();
+      await defenses.close();
     },
   };
 }

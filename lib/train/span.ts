@@ -176,8 +176,19 @@ export function bestSpan(start: ArrayLike<number>, end: ArrayLike<number>, wordO
   return best;
 }
 
+/** A predicted answer: its text, a slice of the context starting at character `start`. */
+export interface PredictedSpan {
+  text: string;
+  start: number;
+}
+
 /** The predicted answer text of every example: the best span over its windows, a slice of its context ("" when it has no window). */
-export function predictAnswers(model: EncoderModel, examples: readonly SpanExample[], features: SpanFeature[], batchSize = 64, maxAnswerTokens = 30): string[] {
+export function predictAnswers(model: EncoderModel, examples: readonly Pick<SpanExample, "context">[], features: SpanFeature[], batchSize = 64, maxAnswerTokens = 30): string[] {
+  return predictSpans(model, examples, features, batchSize, maxAnswerTokens).map((s) => s.text);
+}
+
+/** predictAnswers with where each answer starts, which a text alone does not say when it occurs twice (a QA victim's answer, lib/extract/local-qa-victim.ts). Start 0 for "". */
+export function predictSpans(model: EncoderModel, examples: readonly Pick<SpanExample, "context">[], features: SpanFeature[], batchSize = 64, maxAnswerTokens = 30): PredictedSpan[] {
   checkSpanModel(model);
   const best: ([number, number, number] | undefined)[] = new Array(examples.length);
   for (let from = 0; from < features.length; from += batchSize) {
@@ -193,9 +204,10 @@ export function predictAnswers(model: EncoderModel, examples: readonly SpanExamp
   }
   return examples.map((ex, e) => {
     const span = best[e];
-    if (!span) return "";
+    if (!span) return { text: "", start: 0 };
     const words = contextWords(ex.context);
-    return ex.context.slice(words[span[1]].start, words[span[2]].end);
+    const start = words[span[1]].start;
+    return { text: ex.context.slice(start, words[span[2]].end), start };
   });
 }
 

@@ -71,7 +71,7 @@ export interface TestKey {
 
 /** A key entry and its token. */
 export function testKey(id: string, options: Partial<Omit<ApiKey, "id" | "key_sha256">> = {}): TestKey {
-  return newKeyEntry({ id, budget: options.budget ?? 1000, rate_per_minute: options.rate_per_minute ?? 10_000, probabilities: options.probabilities ?? true });
+  return newKeyEntry({ id, budget: options.budget ?? 1000, rate_per_minute: options.rate_per_minute ?? 10_000, probabilities: options.probabilities ?? true, defense: options.defense });
 }
 
 export interface RunningServer {
