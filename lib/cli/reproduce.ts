@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { runDistillation } from "../experiments/distillation";
 import { ExtractTask, runExtraction } from "../experiments/extraction";
 import { LotteryTask, runLottery } from "../experiments/lottery";
+import { runPolyglots } from "../experiments/polyglots";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
@@ -25,6 +26,7 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
   distill: ({ preset }) => runDistillation({ preset }),
   lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
+  polyglots: ({ preset }) => runPolyglots({ preset }),
 };
 const TASKED = new Set(["extract", "lottery"]);
 

@@ -12,6 +12,7 @@ import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTabl
 import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
+import { PolyglotsResult, ablationRows, distanceHistogramFigure, figureSummary, polyglotsVerdict, readPolyglotsResult, table1Rows, table2Note, table2PaperRows, table2Rows, xnliHeatmapFigure } from "./polyglots";
 import { writeFileAtomic } from "../model/safetensors";
 
 /**
@@ -140,6 +141,48 @@ function lotterySection(r: LotteryResult, page: string): string {
   ].join("\n");
 }
 
+function polyglotsSection(r: PolyglotsResult, page: string): string {
+  return [
+    `## Polyglots: a multilingual extractor from a monolingual NLI victim (preset \`${r.preset}\`)`,
+    "",
+    `Claim (Keskar et al. 2020): an extractor initialised from a *multilingual* pretrained model, trained only on an English victim's hard labels for English gibberish, works in the 14 other XNLI languages — better than the victim there; 5 % real data after extraction comes close to training on all of it, and beats mixing it in during extraction; a CORD-19 vocabulary drops extraction to chance.`,
+    `Victim: \`${r.size.victim}\` fine-tuned ${r.victim.steps} steps on ${r.data.trainExamples.toLocaleString("en-US")} MNLI training pairs, answering hard labels only. Queries: hypothesis = uniform WikiText-2 top-10k words with WikiText sentence lengths, premise = the hypothesis with exactly 3 words swapped; ${r.data.queries.toLocaleString("en-US")} per extraction (scale ${r.size.scale}). MNLI dev matched: ${r.data.devExamples.toLocaleString("en-US")} pairs. Seeds ${r.size.seeds.join(", ")} (side rows ${r.size.sideSeeds.join(", ")}); backend \`${r.backend}\`; compute ${(r.computeSeconds / 60).toFixed(1)} min (this call ${(r.wallSeconds / 60).toFixed(1)} min). Paper rows: Keskar et al. 2020 (RoBERTa / XLM-R, full MNLI). Notebook: \`notebooks/07-polyglots.ipynb\`.`,
+    "",
+    "### Table 1: MNLI dev matched",
+    "",
+    tableToMarkdown(table1Rows(r)),
+    "",
+    "### Table 2: XNLI test, zero-shot in 15 languages",
+    "",
+    tableToMarkdown(table2Rows(r)),
+    "",
+    table2Note(r),
+    "",
+    figure(xnliHeatmapFigure(r), `polyglots-xnli-${r.preset}`, page, { format: "png" }),
+    "",
+    "<details><summary>The paper's Table 2</summary>",
+    "",
+    tableToMarkdown(table2PaperRows(r)),
+    "",
+    "</details>",
+    "",
+    "### Vocabulary ablation",
+    "",
+    tableToMarkdown(ablationRows(r)),
+    "",
+    "### Figure 2: nearest distance to the MNLI training data",
+    "",
+    `D(x, train) = min over the ${r.figure.referenceExamples.toLocaleString("en-US")} training pairs y of −⟨e(x), e(y)⟩, e = max-pool over tokens of the last layer of the pretrained (not fine-tuned) \`${r.figure.miniature}\`.`,
+    "",
+    tableToMarkdown(figureSummary(r)),
+    "",
+    figure(distanceHistogramFigure(r), `polyglots-distance-${r.preset}`, page),
+    "",
+    ...polyglotsVerdict(r).map((l) => `- ${l}`),
+    "",
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -157,6 +200,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (distillation) sections.push(distillationSection(distillation, file));
   const lottery = readLotteryResult(preset);
   if (lottery) sections.push(lotterySection(lottery, file));
+  const polyglots = readPolyglotsResult(preset);
+  if (polyglots) sections.push(polyglotsSection(polyglots, file));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }

@@ -5,6 +5,7 @@
  * set: accuracy against the gold labels and agreement with the victim. Also what the attack cost.
  */
 import * as path from "node:path";
+import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { TextTokenizer } from "../tokenize/tokenizer";
 import { EncodedExample } from "../train/classify";
@@ -38,6 +39,14 @@ export interface ExtractArgs {
   seed?: number;
   /** Inputs per victim call. Default 32. */
   queryBatch?: number;
+  /**
+   * Real labelled examples (gold labels, in the victim's label order) mixed into the victim-labelled
+   * queries (Keskar et al. 2020: real data "during" extraction). Default none. They are not sent to
+   * the victim and not counted in `queries` or the cost.
+   */
+  realData?: { inputs: VictimInput[]; labels: number[] };
+  /** Called with the trained extractor and its tokenizer before the model is disposed (to score it elsewhere or save it). */
+  onTrained?: (model: EncoderModel, tokenizer: TextTokenizer) => void | Promise<void>;
   /** Price of one input. Default: Google Cloud Natural Language, $1.00 per 1,000 calls past 5,000 free. */
   price?: PriceModel;
   progress?: boolean;
@@ -82,6 +91,13 @@ export async function extract(args: ExtractArgs): Promise<ExtractOutcome> {
     label: answers[i].label,
     ...(targets === "soft" ? { soft: answers[i].probabilities! } : {}),
   }));
+  const real = args.realData;
+  if (real && real.inputs.length !== real.labels.length) throw new Error(`realData has ${real.inputs.length} inputs but ${real.labels.length} labels`);
+  const classes = args.victim.labels.length;
+  for (const [i, q] of (real?.inputs ?? []).entries()) {
+    const label = real!.labels[i];
+    trainSet.push({ ...encodeInput(tokenizer, q, maxLength), label, ...(targets === "soft" ? { soft: Array.from({ length: classes }, (_, c) => (c === label ? 1 : 0)) } : {}) });
+  }
   const devSet: EncodedExample[] = args.dev.inputs.map((q, i) => ({ ...encodeInput(tokenizer, q, maxLength), label: args.dev.labels[i] }));
   const victimDev = await queryAll(args.victim, args.dev.inputs, args.queryBatch);
 
@@ -91,9 +107,13 @@ export async function extract(args: ExtractArgs): Promise<ExtractOutcome> {
   const steps = Math.max(1, args.minSteps ?? 1, Math.min(perEpoch * (args.epochs ?? 2), args.maxSteps ?? Infinity));
   const { accuracy, predictions, run } = await fineTuneClassifier(model, trainSet, devSet, {
     outDir: path.resolve(args.outDir), steps, batchSize, learningRate: args.learningRate ?? 1e-4, seed: args.seed, progress: args.progress,
-    label: `extract (${args.queries.length} queries, ${targets})`,
+    label: `extract (${args.queries.length} queries${real ? ` + ${real.inputs.length} real` : ""}, ${targets})`,
   });
-  model.dispose();
+  try {
+    await args.onTrained?.(model, tokenizer);
+  } finally {
+    model.dispose();
+  }
   const agree = predictions.filter((label, i) => label === victimDev[i].label).length;
   const victimRight = victimDev.filter((a, i) => a.label === args.dev.labels[i]).length;
   return {
