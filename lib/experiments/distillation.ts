@@ -34,6 +34,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, accuracyOf, collate, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { Figure } from "../display/figure";
+import { kept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
@@ -131,15 +132,6 @@ function resultFile(preset: Preset): string {
 export function readDistillationResult(preset: string): DistillationResult | undefined {
   const file = resultFile(resolvePreset(preset));
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as DistillationResult) : undefined;
-}
-
-/** A JSON record kept at `file`: read if there, else computed and written atomically. */
-async function kept<T>(file: string, compute: () => Promise<T>): Promise<T> {
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as T;
-  const value = await compute();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(value, null, 2) + "\n");
-  return value;
 }
 
 /**

@@ -23,6 +23,7 @@ import { LocalVictim } from "../extract/local-victim";
 import { GeneratorName, budgetQueries, generateQueries } from "../extract/queries";
 import { VictimInput, encodeInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
+import { kept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
@@ -137,19 +138,17 @@ export interface ExtractionResult {
 /** One extraction; its outcome is kept beside its checkpoints, so a rerun (or another process) reads it instead of training again. */
 async function extractOnce(task: ExtractTask, generator: GeneratorName, multiple: number, seed: number, victim: LocalVictim, source: QuerySource, data: TaskData, size: ExtractionSize, preset: Preset): Promise<ExtractionRun> {
   const outDir = path.join(await runsDir(preset, size), `${task}-${generator}-${multiple}x-seed${seed}`);
-  const saved = path.join(outDir, "outcome.json");
-  if (fs.existsSync(saved)) return JSON.parse(fs.readFileSync(saved, "utf8")) as ExtractionRun;
-  const count = budgetQueries(data.train.inputs.length, multiple, size.scale);
-  const queries = generateQueries({ generator, shape: task === "sst2" ? "single" : "pair", count, seed, source });
-  const outcome = await extract({
-    victim, queries, extractorFrom: modelDir(size.miniature, preset), dev: data.dev, outDir,
-    maxLength: size.maxLength, epochs: size.extractorEpochs, maxSteps: size.extractorMaxSteps, minSteps: size.extractorMinSteps,
-    batchSize: size.batchSize, learningRate: size.learningRate, seed,
+  return kept(path.join(outDir, "outcome.json"), async () => {
+    const count = budgetQueries(data.train.inputs.length, multiple, size.scale);
+    const queries = generateQueries({ generator, shape: task === "sst2" ? "single" : "pair", count, seed, source });
+    const outcome = await extract({
+      victim, queries, extractorFrom: modelDir(size.miniature, preset), dev: data.dev, outDir,
+      maxLength: size.maxLength, epochs: size.extractorEpochs, maxSteps: size.extractorMaxSteps, minSteps: size.extractorMinSteps,
+      batchSize: size.batchSize, learningRate: size.learningRate, seed,
+    });
+    const { log: _log, ...rest } = outcome;
+    return { task, generator, multiple, seed, ...rest };
   });
-  const { log: _log, ...rest } = outcome;
-  const run: ExtractionRun = { task, generator, multiple, seed, ...rest };
-  writeFileAtomic(saved, JSON.stringify(run, null, 2) + "\n");
-  return run;
 }
 
 /**

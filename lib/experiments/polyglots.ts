@@ -48,6 +48,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { XnliSubsets, realDataCount, realDataSubset, xnliSubsets } from "./polyglots-data";
+import { kept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
@@ -260,15 +261,6 @@ export interface PolyglotsResult {
   wallSeconds: number;
   /** The victim's, every run's and the figure's wall time, each measured when it ran: what a run from scratch costs. */
   computeSeconds: number;
-}
-
-/** A JSON record kept at `file`: read if there, else computed and written atomically. */
-async function kept<T>(file: string, compute: () => Promise<T>): Promise<T> {
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as T;
-  const value = await compute();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(value, null, 2) + "\n");
-  return value;
 }
 
 function resultFile(preset: Preset): string {
