@@ -269,7 +269,8 @@ export function extractionVerdict(r: ExtractionResult): string[] {
     const victim = r.victims[task].devAccuracy;
     const random = stats(task, "RANDOM", low);
     const floor = r.victims[task].majority;
-    const above = floor !== undefined ? `; the majority class alone scores ${(100 * floor).toFixed(1)} %, so RANDOM covers ${(100 * (random.mean - floor) / (victim - floor)).toFixed(0)} % of the way from it to the victim` : "";
+    const way = victim - floor > 0.005 ? `, so RANDOM covers ${(100 * (random.mean - floor) / (victim - floor)).toFixed(0)} % of the way from it to the victim` : ", and the victim is not above it";
+    const above = floor !== undefined ? `; the majority class alone scores ${(100 * floor).toFixed(1)} %${way}` : "";
     lines.push(`${task}: RANDOM ${low}x reaches ${(100 * random.mean / victim).toFixed(1)} % of the victim's accuracy (paper: ${(100 * PAPER_EXTRACTION["RANDOM 1x"][task] / PAPER_EXTRACTION.victim[task]).toFixed(1)} %)${above}`);
     lines.push(compare(`${task}: WIKI ≥ RANDOM at ${low}x`, stats(task, "WIKI", low), random));
     for (const generator of ["RANDOM", "WIKI"]) lines.push(compare(`${task}: ${generator} ${high}x ≥ ${low}x`, stats(task, generator, high), stats(task, generator, low)));
