@@ -209,7 +209,7 @@ export function extractionTable(r: ExtractionResult): Record<string, string | nu
   const victimRow: Record<string, string | number> = { model: "API / victim", queries: "1x (its training set)" };
   for (const task of EXTRACT_TASKS) {
     victimRow[`${task} ours`] = (100 * r.victims[task].devAccuracy).toFixed(1);
-    victimRow[`${task} paper`] = PAPER_EXTRACTION.victim[task];
+    victimRow[`${task} paper`] = PAPER_EXTRACTION.victim[task].toFixed(1);
   }
   rows.push(victimRow);
   for (const generator of ["RANDOM", "WIKI"]) {
@@ -219,7 +219,7 @@ export function extractionTable(r: ExtractionResult): Record<string, string | nu
         const runs = r.runs.filter((x) => x.task === task && x.generator === generator && x.multiple === multiple && r.size.seeds.includes(x.seed));
         const seeds = [...new Set(runs.map((x) => x.seed))];
         row[`${task} ours`] = percentMeanStd(seeds.map((s) => runs.find((x) => x.seed === s)!.accuracy));
-        row[`${task} paper`] = PAPER_EXTRACTION[`${generator} ${multiple}x`]?.[task] ?? "";
+        row[`${task} paper`] = PAPER_EXTRACTION[`${generator} ${multiple}x`]?.[task]?.toFixed(1) ?? "";
       }
       rows.push(row);
     }
