@@ -13,38 +13,23 @@ import { Dropout } from "../engine/dropout";
 import { EncoderInput, EncoderModel } from "../model/encoder";
 import { MlmBatch, MlmDataArgs, mlmTask } from "../pretrain/mlm";
 import { ClassificationBatch, EncodedExample, classificationTask } from "../train/classify";
+import { FineTuneArgs, fineTuneTrainerArgs } from "../train/finetune";
 import { TrainData, TrainResult, TrainerArgs, train } from "../train/trainer";
 import { teacherLogits } from "./cache";
 import { LayerPair, layerMap } from "./layer-map";
 import { DistillContext, DistillOutputs, DistillRecipe, distillObjective, layersNeeded, validateRecipe } from "./objective";
 import { DistillProjections, ProjectionKind, withProjections } from "./projections";
 
-/** Training settings every recipe shares (the defaults of fineTuneClassifier). */
-export interface RecipeArgs {
-  /** Checkpoints and metrics.jsonl go here; a finished run found here is not trained again. */
-  outDir: string;
-  /** Optimizer steps. */
-  steps: number;
-  /** Default 32. */
-  batchSize?: number;
-  /** Peak learning rate. Default 1e-4. */
-  learningRate?: number;
-  /** Warmup fraction. Default 0.1. */
-  warmupRatio?: number;
-  /** Seed for data order, dropout (and masks, projections where the recipe has them). Default 0. */
-  seed?: number;
+/** Training settings every recipe shares: fineTuneClassifier's (same defaults), plus evaluation, logging and per-term reports. */
+export interface RecipeArgs extends Omit<FineTuneArgs, "masks"> {
   /** Dev metrics, called every `evalEvery` steps and at the end. */
   evaluate?: (step: number) => Record<string, number>;
   /** Default 0: evaluate only at the end. */
   evalEvery?: number;
   /** Log the loss every N steps. Default 10. */
   logEvery?: number;
-  /** Checkpoint every N steps, so a killed run resumes near where it stopped. Default 200. */
-  checkpointEvery?: number;
   /** Called with every term's value (unweighted, by termKey) at each micro-batch; costs one read per term. */
   onTerms?: (terms: Record<string, number>) => void;
-  label?: string;
-  progress?: boolean;
 }
 
 export interface DistillResult {
@@ -55,11 +40,7 @@ export interface DistillResult {
 type WithTeacher<B> = B & { teacher: DistillOutputs };
 
 function trainerArgs(args: RecipeArgs): TrainerArgs {
-  return {
-    outDir: args.outDir, batchSize: args.batchSize ?? 32, maxSteps: args.steps, epochs: 1000,
-    learningRate: args.learningRate ?? 1e-4, warmupRatio: args.warmupRatio ?? 0.1, seed: args.seed ?? 0,
-    evalEvery: args.evalEvery ?? 0, logEvery: args.logEvery ?? 10, checkpointEvery: args.checkpointEvery ?? 200, label: args.label, progress: args.progress,
-  };
+  return { ...fineTuneTrainerArgs(args), evalEvery: args.evalEvery ?? 0, logEvery: args.logEvery ?? 10 };
 }
 
 /** The recipe's weighted sum for one batch; reports the terms when asked. */

@@ -19,6 +19,7 @@ export interface FineTuneArgs {
   learningRate?: number;
   /** Warmup fraction. Default 0.1. */
   warmupRatio?: number;
+  /** Seed of the data order and dropout (and of a distillation recipe's masks and projections). Default 0. */
   seed?: number;
   /** Checkpoint every N steps, so a killed run resumes near where it stopped. Default 200. */
   checkpointEvery?: number;
