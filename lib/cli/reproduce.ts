@@ -12,6 +12,7 @@ import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { PRESETS, resolvePreset } from "../experiments/presets";
 import { writeResultsMarkdown } from "../experiments/results-md";
+import { WatermarkTask, runWatermark } from "../experiments/watermark";
 
 interface RunOptions {
   preset: string;
@@ -27,8 +28,9 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   distill: ({ preset }) => runDistillation({ preset }),
   lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
   polyglots: ({ preset }) => runPolyglots({ preset }),
+  watermark: ({ preset, task }) => runWatermark({ preset, tasks: task ? [task as WatermarkTask] : undefined }),
 };
-const TASKED = new Set(["extract", "lottery"]);
+const TASKED = new Set(["extract", "lottery", "watermark"]);
 
 async function main(): Promise<void> {
   const program = new Command()

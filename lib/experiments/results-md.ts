@@ -13,6 +13,8 @@ import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretr
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
 import { PolyglotsResult, ablationRows, distanceHistogramFigure, figureSummary, polyglotsVerdict, readPolyglotsResult, table1Rows, table2Note, table2PaperRows, table2Rows, xnliHeatmapFigure } from "./polyglots";
+import { readWatermarkResult, WatermarkResult } from "./watermark";
+import { devNote, exampleRows, watermarkFigure, watermarkTable, watermarkTasks, watermarkVerdict } from "./watermark-report";
 import { writeFileAtomic } from "../model/safetensors";
 
 /**
@@ -183,6 +185,27 @@ function polyglotsSection(r: PolyglotsResult, page: string): string {
   ].join("\n");
 }
 
+function watermarkSection(r: WatermarkResult, page: string): string {
+  const tasks = watermarkTasks(r);
+  return [
+    `## Watermarking the API (preset \`${r.preset}\`)`,
+    "",
+    "Claim (Krishna et al. 2020, §6.2; the slides' table): an API that answers a small share of its queries wrongly and stores them can recognise a model extracted from it — the extractor matches the stored wrong answers far more than a clean one does, the more so the longer it trains — while the extractor's dev score barely moves.",
+    `Victims: the extraction experiment's (${tasks.map((t) => `${t} on \`${r.tasks[t]!.miniature}\``).join(", ")}); WIKI queries (${tasks.map((t) => `${t} ${r.tasks[t]!.queries.toLocaleString("en-US")}`).join(", ")} per extractor), ${(100 * r.size.fraction).toFixed(1)} % of them watermarked (the paper: 0.1 % of far larger budgets; 0.1 % of ours would store ${tasks.map((t) => `${(0.001 * r.tasks[t]!.queries).toFixed(1)}`).join(" / ")} queries a seed). Match rates are on each seed's stored watermark queries; dev: ${devNote(r)}. Seeds ${r.size.seeds.join(", ")} (mean ± std); backend \`${r.backend}\`; training time ${(r.computeSeconds / 60).toFixed(1)} min. Paper columns: the slides' table (BERT-large). Notebook: \`notebooks/08-watermark.ipynb\`.`,
+    "",
+    tableToMarkdown(watermarkTable(r)),
+    "",
+    ...watermarkVerdict(r).map((l) => `- ${l}`),
+    "",
+    ...tasks.flatMap((t) => [figure(watermarkFigure(r, t), `watermark-${t}-${r.preset}`, page), ""]),
+    "<details><summary>Stored watermark records (seed " + r.size.seeds[0] + ")</summary>",
+    "",
+    ...tasks.flatMap((t) => [tableToMarkdown(exampleRows(r, t)), ""]),
+    "</details>",
+    "",
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -202,6 +225,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (lottery) sections.push(lotterySection(lottery, file));
   const polyglots = readPolyglotsResult(preset);
   if (polyglots) sections.push(polyglotsSection(polyglots, file));
+  const watermark = readWatermarkResult(preset);
+  if (watermark) sections.push(watermarkSection(watermark, file));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }
