@@ -99,12 +99,18 @@ export interface DistillTaskArgs extends RecipeArgs {
   alpha?: number;
   /** Replaces the soft-ce / hard-ce pair by another logit-level recipe (soft-ce, hard-ce, logit-mse), e.g. [{ loss: "logit-mse", weight: 1 }]. */
   recipe?: DistillRecipe;
+  /**
+   * The teacher's logits [C] for every example, in the examples' order (teacherLogits in cache.ts),
+   * when already computed: several students distilled from one teacher on one transfer set then
+   * share one teacher pass instead of one each. Default: computed here.
+   */
+  teacherLogits?: readonly Float32Array[];
 }
 
 /**
  * Task distillation (Hinton): the student learns the teacher's temperature-softened class
  * distribution, mixed with the hard labels by `alpha`. The teacher's logits are computed once for
- * all examples and cached. Examples need no label: with unlabelled task-domain text and a
+ * all examples and cached (or passed in: `teacherLogits`). Examples need no label: with unlabelled task-domain text and a
  * pretrained student this is Turc et al.'s pre-trained distillation (alpha is then 0).
  */
 export async function distillTask(teacher: EncoderModel, student: EncoderModel, examples: EncodedExample[], args: DistillTaskArgs): Promise<DistillResult> {
@@ -120,8 +126,12 @@ export async function distillTask(teacher: EncoderModel, student: EncoderModel, 
   const layered = recipe.find((t) => t.weight > 0 && !["soft-ce", "hard-ce", "logit-mse"].includes(t.loss));
   if (layered) throw new Error(`distillTask caches the teacher's logits only; ${layered.loss} needs its hidden states (use tinybertIntermediate)`);
 
-  const cache = teacherLogits(teacher, examples);
   const C = teacher.numLabels;
+  const given = args.teacherLogits;
+  if (given && (given.length !== examples.length || given.some((row) => row.length !== C))) {
+    throw new Error(`distillTask: teacherLogits must hold ${C} logits for each of the ${examples.length} examples, got ${given.length} rows`);
+  }
+  const cache = given ?? teacherLogits(teacher, examples);
   const { data } = classificationTask(student, examples);
   const cached: TrainData<WithTeacher<ClassificationBatch>> = {
     size: data.size,

@@ -10,6 +10,7 @@ import { initBackend } from "../../lib/engine/backend";
 import { EncoderModel } from "../../lib/model/encoder";
 import { EncodedExample, predictLabels } from "../../lib/train/classify";
 import { DistillTaskArgs, distillTask } from "../../lib/distill/recipes";
+import { teacherLogits } from "../../lib/distill/cache";
 import { RunRecord, assertHealthy, dev, recorder, studentConfig, trainSet, trainedTeacher, tmp, watchTeacher } from "./fixtures";
 
 let teacher: EncoderModel;
@@ -69,4 +70,18 @@ test("distillTask on unlabelled text (pre-trained distillation): alpha defaults 
   const mlm = EncoderModel.create(studentConfig, "masked-lm", 1);
   await assert.rejects(distillTask(teacher, mlm, trainSet, args), /the student must be a sequence-classification model, got masked-lm/);
   [student, mlm].forEach((m) => m.dispose());
+});
+
+test("distillTask with the teacher's logits passed in: the teacher is not run, the run is the one it computes itself; wrong rows are refused", async () => {
+  const logits = teacherLogits(teacher, trainSet);
+  const own = await distilled(trainSet, { steps: 8, temperature: 2, alpha: 0.3 });
+  const watch = watchTeacher(teacher);
+  const given = await distilled(trainSet, { steps: 8, temperature: 2, alpha: 0.3, teacherLogits: logits });
+  assert.equal(watch.calls(), 2, "only the dev agreement's 2 batches run the teacher");
+  watch.stop();
+  assert.deepEqual(given, own);
+  const student = EncoderModel.create(studentConfig, "sequence-classification", 7);
+  const args = { ...common, steps: 4, outDir: tmp("bad") };
+  await assert.rejects(distillTask(teacher, student, trainSet, { ...args, teacherLogits: logits.slice(1) }), /teacherLogits must hold 2 logits for each of the 512 examples, got 511 rows/);
+  student.dispose();
 });
