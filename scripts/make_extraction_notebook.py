@@ -15,11 +15,14 @@ model on those (query, answer) pairs. The copy works on real inputs.
 2. WIKI queries, closer to real text, do better than RANDOM.
 3. More queries (up to 10x the victim's training-set size) do better than 1x.
 4. The attack is cheap: an SST-2-sized attack costs about $62 at public API prices.
+5. A question-answering API is stolen the same way: QA extraction reaches a large share of the victim's
+   F1 (paper, SQuAD: victim 90.6; RANDOM 79.1 at 1x, 85.8 at up to 10x; WIKI 86.1 and 89.4).
 
 **What this notebook does.** Trains a victim (one of our pretrained miniatures fine-tuned on SST-2,
 and one on MNLI), attacks each with RANDOM and WIKI queries at several budgets and seeds, shows the
 results table beside the paper's, the accuracy-vs-queries curve, the cost table, and finally attacks a
-live HTTP API (the project's `npm run serve`) until its query budget runs out."""),
+live HTTP API (the project's `npm run serve`) until its query budget runs out. Section 8 does the same to a
+question-answering API: the table's SQuAD column."""),
     ("markdown", """## 1. Run size and backend
 
 `tiny` is a plumbing check (CI; numbers mean nothing), `small` the committed outputs, `paper` the
@@ -119,13 +122,43 @@ const live = await attackLiveServer(victimDir, generateQueries({ generator: "WIK
 console.log(`server ${live.url}: sent ${live.sent}, answered ${live.answered} (budget ${live.budget}); the provider logged ${live.loggedQueries}`);
 console.log(`refusal: ${live.refusal ?? "none"}`);
 showTable(live.sample);"""),
-    ("markdown", """## 8. What held
+    ("markdown", """## 8. The SQuAD column: stealing a question-answering API
+
+A reading-comprehension API takes a paragraph and a question and answers with a **span of the paragraph**.
+The attacker needs both inputs, and they must be related, or no span answers anything: RANDOM draws a
+paragraph of WikiText words by their frequency, WIKI takes a real WikiText paragraph, and the question is a
+question word ("What", "Who" …) followed by words drawn from that paragraph and a "?", as on the slide
+("What's Kazim Kazim further as and Glowworm …?"). The victim's answer — its text and where it starts — is
+the training label: the extractor, the same pretrained miniature with a fresh span head, learns to point
+at the span the victim pointed at. A query the victim answers with an empty span teaches nothing and is
+dropped (and counted).
+
+SQuAD train is not vendored, so the victim trains on 38 of the 48 articles of SQuAD dev and everything is
+scored on the other 10 (a split by article: no paragraph is on both sides). 1x is `scale` × the victim's
+training questions. Beside the victim sits a trivial **floor**: answering the paragraph's first few words
+whatever the question (the best of 1–5 words, computed on the same questions). Below: what the victim
+answers to a few queries of each kind."""),
+    ("code", """import { runSquadExtraction, squadQueryExamples } from "../lib/experiments/squad-extraction";
+
+const squad = await runSquadExtraction({ preset: preset, reuse: true });
+showTable(await squadQueryExamples(preset));
+console.log(`${squad.runs.length} QA extractions; victim F1 ${(100 * squad.victim.f1).toFixed(1)} on ${squad.data.evalQuestions} held-out questions; 1x = ${squad.victim.oneX} queries`);"""),
+    ("markdown", """SQuAD exact match and F1 (%, mean ± std over seeds) against the gold answers, ours beside the paper's F1
+(BERT-large, full budgets), and the extractors' F1 against the victim's own answers (agreement). The
+paper also attacks BoolQ, a yes/no question-answering task; it is not vendored here, and the line under the table says
+where its files go."""),
+    ("code", """import { boolqNote, squadExtractionTable } from "../lib/experiments/squad-extraction";
+
+showTable(squadExtractionTable(squad));
+console.log(boolqNote());"""),
+    ("markdown", """## 9. What held
 
 Computed from the results above, not typed in. On `tiny` the victims barely train and the lines mean
 nothing; on `small` they are the project's measured answer."""),
     ("code", """import { extractionVerdict } from "../lib/experiments/extraction";
+import { squadExtractionVerdict } from "../lib/experiments/squad-extraction";
 
-for (const line of extractionVerdict(result)) console.log(line);
+for (const line of [...extractionVerdict(result), ...squadExtractionVerdict(squad)]) console.log(line);
 if (preset === "tiny") console.log("(tiny preset: a plumbing check)");"""),
 ]
 

@@ -10,6 +10,7 @@ import { LotteryTask, runLottery } from "../experiments/lottery";
 import { runPolyglots } from "../experiments/polyglots";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
+import { runSquadExtraction } from "../experiments/squad-extraction";
 import { PRESETS, resolvePreset } from "../experiments/presets";
 import { writeResultsMarkdown } from "../experiments/results-md";
 import { WatermarkTask, runWatermark } from "../experiments/watermark";
@@ -25,6 +26,7 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   pretraining: ({ preset, seed }) => runPretraining({ preset, seed }),
   // seeds come from the preset (mean ± std over them)
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
+  squad: ({ preset }) => runSquadExtraction({ preset }),
   distill: ({ preset }) => runDistillation({ preset }),
   lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
   polyglots: ({ preset }) => runPolyglots({ preset }),

@@ -9,6 +9,7 @@ import { figureImageMarkdown, tableToMarkdown, writeFigure } from "../display/in
 import { Figure } from "../display/figure";
 import { QuickstartResult, quickstartAccuracyRows, quickstartLossFigure } from "./quickstart";
 import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTable, extractionVerdict } from "./extraction";
+import { SquadExtractionResult, boolqNote, readSquadExtractionResult, squadExtractionTable, squadExtractionVerdict } from "./squad-extraction";
 import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
@@ -86,6 +87,21 @@ function extractionSection(r: ExtractionResult, page: string): string {
     figure(extractionCurveFigure(r, "sst2"), `extract-curve-sst2-${r.preset}`, page),
     "",
     figure(extractionCurveFigure(r, "mnli"), `extract-curve-mnli-${r.preset}`, page),
+    "",
+  ].join("\n");
+}
+
+function squadExtractionSection(r: SquadExtractionResult): string {
+  return [
+    `### The SQuAD column: stealing a question-answering API (preset \`${r.preset}\`)`,
+    "",
+    `Victim: \`${r.size.miniature}\` fine-tuned ${r.victim.steps} steps on ${r.data.trainQuestions.toLocaleString("en-US")} questions from ${r.data.trainArticles} articles of SQuAD dev (SQuAD train is not vendored); everything scored on ${r.data.evalQuestions.toLocaleString("en-US")} questions of the ${r.data.evalTitles.length} held-out articles. Extractors start from the same miniature with a fresh span head and train only on the victim's answer spans to RANDOM / WIKI paragraph + question queries; 1x = ${r.size.scale} × the victim's training questions = ${r.victim.oneX.toLocaleString("en-US")} queries; seeds ${r.size.seeds.join(", ")}; backend \`${r.backend}\`; compute ${(r.computeSeconds / 60).toFixed(1)} min. Paper column: Krishna et al. 2020 (BERT-large, SQuAD F1, full budgets).`,
+    "",
+    tableToMarkdown(squadExtractionTable(r)),
+    "",
+    boolqNote(),
+    "",
+    ...squadExtractionVerdict(r).map((l) => `- ${l}`),
     "",
   ].join("\n");
 }
@@ -219,6 +235,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (fs.existsSync(pretraining)) sections.push(pretrainingSection(JSON.parse(fs.readFileSync(pretraining, "utf8")), file));
   const extraction = path.join(PROJECT_ROOT, "results", "extract", `extract-${preset}.json`);
   if (fs.existsSync(extraction)) sections.push(extractionSection(JSON.parse(fs.readFileSync(extraction, "utf8")), file));
+  const squad = readSquadExtractionResult(preset);
+  if (squad) sections.push(squadExtractionSection(squad));
   const distillation = readDistillationResult(preset);
   if (distillation) sections.push(distillationSection(distillation, file));
   const lottery = readLotteryResult(preset);
