@@ -23,8 +23,9 @@ const TASK_NAMES: Record<WatermarkTask, string> = { mnli: "MNLI", squad: "SQuAD"
 
 /** The slide's row name, with our number of passes. */
 export function kindName(r: WatermarkResult, kind: ExtractorKind): string {
-  if (kind === "clean") return `WIKI (${r.size.epochs} epochs)`;
-  return `watermarked WIKI (${kind === "watermarked" ? r.size.epochs : r.size.longEpochs} epochs)`;
+  const epochs = kind === "watermarked-long" ? r.size.longEpochs : r.size.epochs;
+  const passes = `${epochs} epoch${epochs === 1 ? "" : "s"}`;
+  return kind === "clean" ? `WIKI (${passes})` : `watermarked WIKI (${passes})`;
 }
 
 /** Tasks with runs, in table order. */
@@ -38,20 +39,23 @@ function runsOf(r: WatermarkResult, task: WatermarkTask, kind: ExtractorKind): W
 
 const stat = (r: WatermarkResult, task: WatermarkTask, kind: ExtractorKind, field: "watermarkMatch" | "trueMatch" | "dev") => meanStd(runsOf(r, task, kind).map((x) => x[field]));
 
-/** One row per (task, extractor): our match rates and dev score (mean ± std over seeds, %) beside the paper's. */
+/**
+ * One row per (task, extractor): our match rates and dev score (mean ± std over seeds, %) beside the
+ * paper's. "match" says what a match is: the same label (MNLI) or SQuAD exact match.
+ */
 export function watermarkTable(r: WatermarkResult): Record<string, string | number>[] {
   const rows: Record<string, string | number>[] = [];
   for (const task of watermarkTasks(r)) {
-    const unit = task === "squad" ? "EM" : "%";
+    const match = task === "squad" ? "EM" : "label";
     const t = r.tasks[task]!;
-    rows.push({ task: TASK_NAMES[task], model: "victim (the API)", "stored queries": "", [`watermark match (${unit})`]: "", [`paper watermark (${unit})`]: "", [`true match (${unit})`]: "", [`paper true (${unit})`]: "", "dev (%)": (100 * t.victimDev).toFixed(1) });
+    rows.push({ task: TASK_NAMES[task], model: "victim (the API)", match, "stored queries": "", "watermark match": "", "paper watermark": "", "true match": "", "paper true": "", "dev (%)": (100 * t.victimDev).toFixed(1) });
     for (const kind of EXTRACTOR_KINDS) {
       const runs = runsOf(r, task, kind);
       if (runs.length === 0) continue;
       rows.push({
-        task: TASK_NAMES[task], model: kindName(r, kind), "stored queries": runs.map((x) => x.watermarks).join(" / "),
-        [`watermark match (${unit})`]: percentMeanStd(runs.map((x) => x.watermarkMatch)), [`paper watermark (${unit})`]: PAPER_WATERMARK[task][kind].watermark.toFixed(1),
-        [`true match (${unit})`]: percentMeanStd(runs.map((x) => x.trueMatch)), [`paper true (${unit})`]: PAPER_WATERMARK[task][kind].truth.toFixed(1),
+        task: TASK_NAMES[task], model: kindName(r, kind), match, "stored queries": runs.map((x) => x.watermarks).join(" / "),
+        "watermark match": percentMeanStd(runs.map((x) => x.watermarkMatch)), "paper watermark": PAPER_WATERMARK[task][kind].watermark.toFixed(1),
+        "true match": percentMeanStd(runs.map((x) => x.trueMatch)), "paper true": PAPER_WATERMARK[task][kind].truth.toFixed(1),
         "dev (%)": percentMeanStd(runs.map((x) => x.dev)),
       });
     }
@@ -61,7 +65,7 @@ export function watermarkTable(r: WatermarkResult): Record<string, string | numb
 
 /** What the dev column measures, per task. */
 export function devNote(r: WatermarkResult): string {
-  return watermarkTasks(r).map((t) => `${TASK_NAMES[t]}: ${t === "squad" ? "F1" : "accuracy"} on ${t === "squad" ? "the SQuAD dev split" : "MNLI dev matched"}`).join("; ");
+  return watermarkTasks(r).map((t) => `${TASK_NAMES[t]}: ${t === "squad" ? "F1 on the held-out articles of SQuAD dev" : "accuracy on MNLI dev matched"}`).join("; ");
 }
 
 /** An answer as text: a label (with its probability when exposed) or a quoted span. */
@@ -127,13 +131,12 @@ export function watermarkVerdict(r: WatermarkResult): string[] {
     for (const kind of ["watermarked", "watermarked-long"] as const) {
       if (runsOf(r, task, kind).length === 0 || runsOf(r, task, "clean").length === 0) continue;
       const paper = PAPER_WATERMARK[task];
-      lines.push(more(`${name}: ${kindName(r, kind)} matches the watermarks more often than ${clean} does (paper ${paper[kind].watermark} vs ${paper.clean.watermark})`, stat(r, task, kind, "watermarkMatch"), stat(r, task, "clean", "watermarkMatch")));
-      lines.push(more(`${name}: ${kindName(r, kind)} gives the watermark more often than the true answer (paper ${paper[kind].watermark} vs ${paper[kind].truth})`, stat(r, task, kind, "watermarkMatch"), stat(r, task, kind, "trueMatch")));
+      lines.push(more(`${name}: ${kindName(r, kind)} matches the watermarks more often than ${clean} does (paper ${paper[kind].watermark.toFixed(1)} vs ${paper.clean.watermark.toFixed(1)})`, stat(r, task, kind, "watermarkMatch"), stat(r, task, "clean", "watermarkMatch")));
+      lines.push(more(`${name}: ${kindName(r, kind)} gives the watermark more often than the true answer (paper ${paper[kind].watermark.toFixed(1)} vs ${paper[kind].truth.toFixed(1)})`, stat(r, task, kind, "watermarkMatch"), stat(r, task, kind, "trueMatch")));
       const [a, b] = [stat(r, task, kind, "dev"), stat(r, task, "clean", "dev")];
       const gap = a.mean - b.mean;
       lines.push(`${name}: ${kindName(r, kind)}'s dev score is within 1 point of ${clean}'s (paper: "no significant change"): ${Math.abs(gap) <= 0.01 ? "held" : "did not hold"} (${pct(a.mean)} vs ${pct(b.mean)}, gap ${pct(gap)} points${noiseNote(gap, a, b)})`);
     }
   }
-  for (const [task, why] of Object.entries(r.skipped)) lines.push(`${TASK_NAMES[task as WatermarkTask]}: not run (${why})`);
   return lines;
 }

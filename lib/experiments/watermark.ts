@@ -14,17 +14,23 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
-import { WatermarkEntry, WatermarkedVictim, sameLabel } from "../defend/watermark";
+import { queryKey } from "../defend/query-rng";
+import { WatermarkEntry, WatermarkedQaVictim, WatermarkedVictim, sameLabel, sameSpan } from "../defend/watermark";
 import { backendInfo, initBackend } from "../engine/backend";
 import { extract } from "../extract/extract";
+import { extractQa, queryAllQa } from "../extract/extract-qa";
+import { LocalQaVictim } from "../extract/local-qa-victim";
 import { LocalVictim } from "../extract/local-victim";
 import { MemoVictim } from "../extract/memo-victim";
 import { budgetQueries, generateQueries } from "../extract/queries";
-import { VictimAnswer, VictimInput } from "../extract/victim";
+import { buildParagraphSource, generateSquadQueries } from "../extract/squad-queries";
+import { QaAnswer, QaInput, VictimAnswer, VictimInput } from "../extract/victim";
 import { buildQuerySource } from "../extract/wikitext-source";
 import { writeFileAtomic } from "../model/safetensors";
 import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
+import { squadScores } from "../train/squad-metric";
 import { EXTRACTION_SIZES, trainVictim } from "./extraction";
+import { SQUAD_EXTRACTION_SIZES, squadExtractionSplits, trainSquadVictim } from "./squad-extraction";
 import { Preset, resolvePreset } from "./presets";
 import { headOf, readTask } from "./tasks";
 import { WatermarkRun, watermarkTrio } from "./watermark-trio";
@@ -41,9 +47,10 @@ export interface WatermarkTaskSize {
 
 export interface WatermarkSize {
   /**
-   * Share of the attack's queries the API watermarks. The slide's 0.1 % is of budgets of ~400k
-   * queries (≈ 400 stored watermarks); 0.1 % of our small budgets would store about one, too few
-   * to measure a match rate, so the share is raised until each seed stores tens of watermarks.
+   * Share of the attack's queries the API watermarks. The slide's 0.1 % is of the paper's budgets
+   * (1x of MNLI's 393k training pairs: ≈ 390 stored watermarks); 0.1 % of our small budgets would
+   * store one or two, too few to measure a match rate, so the share is raised until each seed
+   * stores tens of them (at the cost of more wrong labels in the thief's training data).
    */
   fraction: number;
   /** Passes over the queries of "WIKI" and "watermarked WIKI" (no step floor: the passes are the variable). */
@@ -56,14 +63,17 @@ export interface WatermarkSize {
 }
 
 export const WATERMARK_SIZES: Record<Preset, WatermarkSize> = {
-  // Plumbing only: a quarter of ~80 queries watermarked so every seed stores some.
-  tiny: { fraction: 0.25, epochs: 1, longEpochs: 10, seeds: [0], mnli: { multiple: 2, devExamples: 48 }, squad: { multiple: 1, devExamples: 16 } },
-  // MNLI 1x = 785 queries (the extraction table's WIKI 1x budget): 10 % → ~78 stored watermarks per
-  // seed (a match rate to ±5 points); 25 steps a pass at batch 32, so 3 + 3 + 10 passes = 400 steps
-  // a seed, ~100 s at the measured ~0.25 s/step (batch 32 × ≤ 64 tokens, en-L2-H128, one core) plus
-  // three scorings of the 9,815 dev pairs; ~7 min for 3 seeds.
-  small: { fraction: 0.1, epochs: 3, longEpochs: 10, seeds: [0, 1, 2], mnli: { multiple: 1 }, squad: { multiple: 1 } },
-  // The paper's share; its budgets (1x of full MNLI / SQuAD) store hundreds of watermarks.
+  // Plumbing only: a quarter of ~70 queries per task watermarked, so every seed stores some.
+  tiny: { fraction: 0.25, epochs: 1, longEpochs: 5, seeds: [0], mnli: { multiple: 2, devExamples: 48 }, squad: { multiple: 4 } },
+  // 10 % of 2x: MNLI 1,569 queries → ~157 stored watermarks a seed, SQuAD 868 → ~87 (match rates
+  // to about ±4 and ±5 points). Estimated for one core from measured speeds (en-L2-H128): MNLI 49
+  // steps a pass at batch 32 × ≤ 64 tokens, (3 + 3 + 10) passes = 784 steps × ~0.2 s ≈ 160 s a seed,
+  // plus three scorings of the 9,815 dev pairs (~20 s each); SQuAD ~28 steps a pass at 32 × 128,
+  // 448 steps × ~0.36 s ≈ 160 s a seed, plus three scorings of 1,883 questions (~6 s each). 3 seeds:
+  // MNLI ≈ 11 min, SQuAD ≈ 9 min, ≈ 20 min in all (+ ≈ 5 min for the SQuAD victim if the SQuAD
+  // extraction experiment has not trained it yet).
+  small: { fraction: 0.1, epochs: 3, longEpochs: 10, seeds: [0, 1, 2], mnli: { multiple: 2 }, squad: { multiple: 2 } },
+  // The paper's share, at the extraction experiments' 1x (the 39k MNLI sample: ~39 stored; SQuAD's ~8.7k training questions: ~9).
   paper: { fraction: 0.001, epochs: 3, longEpochs: 10, seeds: [0, 1, 2], mnli: { multiple: 1 }, squad: { multiple: 1 } },
 };
 
@@ -88,8 +98,6 @@ export interface WatermarkResult {
   engine: string;
   size: WatermarkSize;
   tasks: Partial<Record<WatermarkTask, WatermarkTaskResult>>;
-  /** Tasks that could not run, and why (e.g. a missing SQuAD module). */
-  skipped: Partial<Record<WatermarkTask, string>>;
   runs: WatermarkRun[];
   wallSeconds: number;
   /** Training time of every extractor, each measured when it ran. */
@@ -147,6 +155,46 @@ async function runMnli(resultsRoot: string, preset: Preset, size: WatermarkSize,
   }
 }
 
+/** SQuAD: the SQuAD extraction experiment's victim, WIKI paragraph + question queries, span watermarks. */
+async function runSquad(resultsRoot: string, preset: Preset, size: WatermarkSize, result: WatermarkResult): Promise<void> {
+  const ext = SQUAD_EXTRACTION_SIZES[preset];
+  const root = await runsDir(resultsRoot, preset, size, { squad: ext }, ext.miniature);
+  const splits = squadExtractionSplits(preset, ext);
+  const dev = splits.eval.slice(0, size.squad.devExamples ?? ext.devExamples);
+  const count = budgetQueries(splits.train.length, size.squad.multiple, ext.scale);
+  const source = buildParagraphSource();
+  const victim = await LocalQaVictim.load(await trainSquadVictim(preset, ext), { maxLength: ext.maxLength });
+  try {
+    // The victim's dev answers, asked once: every extractor's agreement is measured against them.
+    const victimDevAnswers = await queryAllQa(victim, dev.map((x) => ({ context: x.context, question: x.question })));
+    const victimDev = squadScores(victimDevAnswers.map((a) => a.text), dev.map((x) => x.answers.map((a) => a.text))).f1;
+    const watermarks: number[] = [];
+    let examples: WatermarkEntry<unknown, unknown>[] = [];
+    for (const seed of size.seeds) {
+      const queries = generateSquadQueries({ generator: "WIKI", count, seed, source });
+      const trio = await watermarkTrio<QaInput, QaAnswer>({
+        task: "squad", seed, queries, api: victim, same: sameSpan, epochs: size.epochs, longEpochs: size.longEpochs, outDir: path.join(root, `squad-seed${seed}`),
+        watermark: (inner, record) => new WatermarkedQaVictim(inner, record, { seed: watermarkSecret(seed), fraction: size.fraction }),
+        train: async (answers, epochs, outDir, verify) => {
+          const taught = new Map(queries.map((q, i) => [queryKey(q), answers[i]]));
+          const outcome = await extractQa({
+            victim: { query: async (inputs: QaInput[]) => inputs.map((x) => taught.get(queryKey(x))!) }, queries, victimDev: victimDevAnswers,
+            extractorFrom: modelDir(ext.miniature, preset), dev, outDir, maxLength: ext.maxLength, epochs, batchSize: ext.batchSize, learningRate: ext.learningRate, seed,
+            onTrained: (model, tokenizer) => verify(new LocalQaVictim(model, tokenizer, { maxLength: ext.maxLength })),
+          });
+          return { dev: outcome.f1, devExact: outcome.exactMatch, agreement: outcome.agreementF1, steps: outcome.steps, wallSeconds: outcome.wallSeconds };
+        },
+      });
+      result.runs.push(...trio.runs);
+      watermarks.push(trio.entries.length);
+      if (seed === size.seeds[0]) examples = trio.entries.slice(0, 3);
+    }
+    result.tasks.squad = { victimDev, queries: count, watermarks, examples, miniature: ext.miniature };
+  } finally {
+    victim.dispose();
+  }
+}
+
 const RESULTS = path.join(PROJECT_ROOT, "results");
 
 /**
@@ -165,9 +213,9 @@ export async function runWatermark(options: { preset?: string; reuse?: boolean; 
   const started = Date.now();
   const size = WATERMARK_SIZES[preset];
   await initBackend();
-  const result: WatermarkResult = { experiment: "watermark", preset, backend: backendInfo().name, engine: backendInfo().engine, size, tasks: {}, skipped: {}, runs: [], wallSeconds: 0, computeSeconds: 0 };
+  const result: WatermarkResult = { experiment: "watermark", preset, backend: backendInfo().name, engine: backendInfo().engine, size, tasks: {}, runs: [], wallSeconds: 0, computeSeconds: 0 };
   if (tasks.includes("mnli")) await runMnli(root, preset, size, result);
-  if (tasks.includes("squad")) result.skipped.squad = "the SQuAD extraction modules are not in this checkout yet";
+  if (tasks.includes("squad")) await runSquad(root, preset, size, result);
   result.wallSeconds = (Date.now() - started) / 1000;
   result.computeSeconds = result.runs.reduce((n, r) => n + r.wallSeconds, 0);
   if (tasks.length === WATERMARK_TASKS.length) writeFileAtomic(resultFile(preset, root), JSON.stringify(result, null, 2) + "\n");

@@ -36,15 +36,20 @@ test("tiny runWatermark: the result file, match rates in [0, 1], the record on d
   const r = await runWatermark({ preset: "tiny", root: first });
   assert.equal(tf.memory().numTensors, tensors, "tensors left behind");
   assert.ok(fs.existsSync(path.join(first, "defend", "watermark-tiny.json")), "result file written");
-  assert.ok(r.runs.length > 0 && r.tasks.mnli, "MNLI ran");
+  assert.ok(r.tasks.mnli && r.tasks.squad, "both tasks ran");
+  assert.equal(r.runs.length, 2 * 3 * WATERMARK_SIZES.tiny.seeds.length);
   for (const x of r.runs) {
     for (const v of [x.watermarkMatch, x.trueMatch, x.dev, x.agreement]) assert.ok(v >= 0 && v <= 1, `${x.task} ${x.kind}: ${v}`);
     assert.ok(x.watermarks > 0 && x.watermarks <= x.queries);
   }
   const mnli = r.runs.filter((x) => x.task === "mnli");
   assert.deepEqual(mnli.map((x) => x.kind), WATERMARK_SIZES.tiny.seeds.flatMap(() => ["clean", "watermarked", "watermarked-long"]));
-  const [record] = fs.readdirSync(path.join(first, "runs", "watermark-tiny")).map((k) => path.join(first, "runs", "watermark-tiny", k, `mnli-seed${WATERMARK_SIZES.tiny.seeds[0]}`, "watermarks.jsonl"));
-  assert.equal(readWatermarks(record).entries.length, r.tasks.mnli!.watermarks[0], "the stored record is what was verified on");
+  const runs = path.join(first, "runs", "watermark-tiny");
+  for (const task of ["mnli", "squad"] as const) {
+    const records = fs.readdirSync(runs).map((k) => path.join(runs, k, `${task}-seed${WATERMARK_SIZES.tiny.seeds[0]}`, "watermarks.jsonl")).filter((f) => fs.existsSync(f));
+    assert.equal(records.length, 1, `one ${task} record`);
+    assert.equal(readWatermarks(records[0]).entries.length, r.tasks[task]!.watermarks[0], "the stored record is what was verified on");
+  }
 
   const again = await runWatermark({ preset: "tiny", root: path.join(TMP, "second"), tasks: ["mnli"] });
   assert.deepEqual(withoutTimes(again.runs), withoutTimes(mnli), "same seed, same numbers");
@@ -105,7 +110,7 @@ function handMade(values: Record<ExtractorKind, { wm: number[]; dev: number[] }>
   }
   return {
     experiment: "watermark", preset: "small", backend: "tensorflow", engine: "test", size: WATERMARK_SIZES.small,
-    tasks: { mnli: { victimDev: 0.5, queries: 785, watermarks: [80, 80, 80], examples: [], miniature: "en-L2-H128" } }, skipped: {}, runs, wallSeconds: 1, computeSeconds: 1,
+    tasks: { mnli: { victimDev: 0.5, queries: 785, watermarks: [80, 80, 80], examples: [], miniature: "en-L2-H128" } }, runs, wallSeconds: 1, computeSeconds: 1,
   };
 }
 
@@ -114,11 +119,12 @@ test("the table: mean ± std over seeds beside the paper's numbers, the victim's
   assert.equal(rows.length, 4);
   assert.equal(rows[0]["dev (%)"], "50.0");
   assert.equal(rows[1].model, "WIKI (3 epochs)");
-  assert.equal(rows[1]["watermark match (%)"], "20.0 ± 10.0");
-  assert.equal(rows[1]["true match (%)"], "80.0 ± 10.0");
+  assert.equal(rows[1]["watermark match"], "20.0 ± 10.0");
+  assert.equal(rows[1]["true match"], "80.0 ± 10.0");
   assert.equal(rows[3].model, "watermarked WIKI (10 epochs)");
-  assert.equal(rows[3]["paper watermark (%)"], PAPER_WATERMARK.mnli["watermarked-long"].watermark.toFixed(1));
+  assert.equal(rows[3]["paper watermark"], PAPER_WATERMARK.mnli["watermarked-long"].watermark.toFixed(1));
   assert.equal(rows[1]["stored queries"], "80 / 80 / 80");
+  assert.equal(rows[1].match, "label");
 });
 
 test("the verdict: held, did not hold, within noise, and the one-point dev rule", () => {
