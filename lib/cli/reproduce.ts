@@ -8,6 +8,7 @@ import { runDistillation } from "../experiments/distillation";
 import { ExtractTask, runExtraction } from "../experiments/extraction";
 import { LotteryTask, runLottery } from "../experiments/lottery";
 import { runPolyglots } from "../experiments/polyglots";
+import { runMembership } from "../experiments/membership";
 import { runPretraining } from "../experiments/pretraining";
 import { runQuickstart } from "../experiments/quickstart";
 import { runSquadExtraction } from "../experiments/squad-extraction";
@@ -30,6 +31,7 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   distill: ({ preset }) => runDistillation({ preset }),
   lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
   polyglots: ({ preset }) => runPolyglots({ preset }),
+  membership: ({ preset }) => runMembership({ preset }),
   watermark: ({ preset, task }) => runWatermark({ preset, tasks: task ? [task as WatermarkTask] : undefined }),
 };
 const TASKED = new Set(["extract", "lottery", "watermark"]);

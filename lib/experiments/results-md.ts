@@ -14,6 +14,8 @@ import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretr
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
 import { PolyglotsResult, ablationRows, distanceHistogramFigure, figureSummary, polyglotsVerdict, readPolyglotsResult, table1Rows, table2Note, table2PaperRows, table2Rows, xnliHeatmapFigure } from "./polyglots";
+import { MembershipResult, readMembershipResult } from "./membership";
+import { membershipHistogramFigure, membershipRocFigure, membershipSetup, membershipTable, membershipVerdict } from "./membership-report";
 import { readWatermarkResult, WatermarkResult } from "./watermark";
 import { devNote, exampleRows, watermarkFigure, watermarkTable, watermarkTasks, watermarkVerdict } from "./watermark-report";
 import { writeFileAtomic } from "../model/safetensors";
@@ -222,6 +224,21 @@ function watermarkSection(r: WatermarkResult, page: string): string {
   ].join("\n");
 }
 
+function membershipSection(r: MembershipResult, page: string): string {
+  return [
+    `## Membership classification: real inputs vs attack queries (preset \`${r.preset}\`)`,
+    "",
+    "Claim (Krishna et al. 2020, §6.1, the slides' table): a binary classifier on the victim's features (last layer, logits, both), trained on the victim's training inputs vs WIKI queries, separates real inputs from WIKI and RANDOM queries well and from SHUFFLE less well.",
+    `${membershipSetup(r)} Notebook: \`notebooks/09-membership.ipynb\`.`,
+    "",
+    tableToMarkdown(membershipTable(r)),
+    "",
+    ...membershipVerdict(r).map((l) => `- ${l}`),
+    "",
+    ...r.tasks.flatMap((t) => [figure(membershipRocFigure(r, t), `membership-roc-${t}-${r.preset}`, page, { png: false }), "", figure(membershipHistogramFigure(r, t), `membership-scores-${t}-${r.preset}`, page, { png: false }), ""]),
+  ].join("\n");
+}
+
 /**
  * Rewrites the results page of a preset from its result files: RESULTS.md for `small` (the
  * committed one), results/RESULTS-<preset>.md for the others, so a tiny run never replaces it.
@@ -243,6 +260,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (lottery) sections.push(lotterySection(lottery, file));
   const polyglots = readPolyglotsResult(preset);
   if (polyglots) sections.push(polyglotsSection(polyglots, file));
+  const membership = readMembershipResult(preset);
+  if (membership) sections.push(membershipSection(membership, file));
   const watermark = readWatermarkResult(preset);
   if (watermark) sections.push(watermarkSection(watermark, file));
   writeFileAtomic(file, sections.join("\n"));
