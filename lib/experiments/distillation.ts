@@ -35,6 +35,7 @@ import { EncodedExample, accuracyOf, collate, predictLabels } from "../train/cla
 import { fineTuneClassifier } from "../train/finetune";
 import { Figure } from "../display/figure";
 import { kept } from "./kept";
+import { withLock } from "./lock";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
@@ -163,17 +164,59 @@ function facts(model: EncoderModel, inferTokensPerSecond: number): ModelFacts {
   return { parameters: model.parameterCount(), layers: model.config.num_hidden_layers, hidden: model.config.hidden_size, inferTokensPerSecond };
 }
 
+/** What every distillation run of a preset shares: the sizes, the pretrained teacher's folder, its tokenizer and the run folder. */
+export interface DistillationSetup {
+  preset: Preset;
+  size: DistillationSize;
+  teacherDir: string;
+  tokenizer: TextTokenizer;
+  /** results/runs/distillation-<preset>/<key of the sizes and the teacher checkpoint>. */
+  root: string;
+}
+
+/** The setup of a preset, pretraining the teacher's miniature first if it is not in models/. */
+export async function distillationSetup(preset: Preset): Promise<DistillationSetup> {
+  const size = DISTILLATION_SIZES[preset];
+  const pretrained = await pretrainMiniature(size.teacher, { preset });
+  const teacherDir = modelDir(size.teacher, preset);
+  return { preset, size, teacherDir, tokenizer: await TextTokenizer.load(teacherDir), root: runsRoot(preset, size, pretrained.createdAt) };
+}
+
+/** A task's training and dev examples, encoded as every distillation run (and its teacher) sees them. */
+export function distillationSets(setup: DistillationSetup, task: ClassificationTask): Record<"train" | "dev", EncodedExample[]> {
+  const { maxLength, trainExamples, devExamples } = setup.size;
+  return encodeTaskSplits(setup.tokenizer, task, { maxLength, trainExamples, validationExamples: 0, devExamples });
+}
+
+/**
+ * The task's teacher: the pretrained miniature fine-tuned (seed 0) in the distillation run folder.
+ * A finished one is loaded from its checkpoint, not trained again, so the TinyBERT and
+ * pre-trained distillation experiments distil from this same teacher; processes take turns on it.
+ */
+export async function distillationTeacher(setup: DistillationSetup, task: ClassificationTask, sets: Record<"train" | "dev", EncodedExample[]>): Promise<{ model: EncoderModel; accuracy: number; wallSeconds: number }> {
+  const name = `${task}-teacher`;
+  const outDir = path.join(setup.root, name);
+  return withLock(outDir, async () => {
+    const model = loadModel(setup.teacherDir, { task: "sequence-classification", labels: TASK_LABELS[task], seed: 0 }).model;
+    const { size } = setup;
+    try {
+      const taught = await fineTuneClassifier(model, sets.train, sets.dev, { outDir, steps: size.teacherSteps, batchSize: size.batchSize, learningRate: size.learningRate, seed: 0, label: name });
+      return { model, accuracy: taught.accuracy, wallSeconds: taught.run.wallSeconds };
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  });
+}
+
 export async function runDistillation(options: { preset?: string; reuse?: boolean } = {}): Promise<DistillationResult> {
   const preset = resolvePreset(options.preset);
   const saved = options.reuse ? readDistillationResult(preset) : undefined;
   if (saved) return saved;
   const started = Date.now();
-  const size = DISTILLATION_SIZES[preset];
   await initBackend();
-  const pretrained = await pretrainMiniature(size.teacher, { preset });
-  const teacherDir = modelDir(size.teacher, preset);
-  const root = runsRoot(preset, size, pretrained.createdAt);
-  const tokenizer = await TextTokenizer.load(teacherDir);
+  const setup = await distillationSetup(preset);
+  const { size, teacherDir, root, tokenizer } = setup;
   const result: DistillationResult = {
     experiment: "distillation", preset, backend: backendInfo().name, engine: backendInfo().engine, size,
     teachers: {} as DistillationResult["teachers"], distilbert: { teacherMlm: 0, studentMlm: 0, steps: 0, wallSeconds: 0 },
@@ -203,14 +246,13 @@ export async function runDistillation(options: { preset?: string; reuse?: boolea
 
   for (const task of CLASSIFICATION_TASKS) {
     const labels = TASK_LABELS[task];
-    const sets = encodeTaskSplits(tokenizer, task, { maxLength: size.maxLength, trainExamples: size.trainExamples, validationExamples: 0, devExamples: size.devExamples });
+    const sets = distillationSets(setup, task);
     const fineTune = (model: EncoderModel, name: string, steps: number, seed: number) =>
       fineTuneClassifier(model, sets.train, sets.dev, { outDir: path.join(root, name), steps, batchSize: size.batchSize, learningRate: size.learningRate, seed, label: name });
 
     // The teacher: the pretrained miniature fine-tuned on the task (seed 0).
-    const teacher = loadModel(teacherDir, { task: "sequence-classification", labels, seed: 0 }).model;
-    const taught = await fineTune(teacher, `${task}-teacher`, size.teacherSteps, 0);
-    result.teachers[task] = { accuracy: taught.accuracy, wallSeconds: taught.run.wallSeconds };
+    const { model: teacher, accuracy, wallSeconds } = await distillationTeacher(setup, task, sets);
+    result.teachers[task] = { accuracy, wallSeconds };
     const teacherDev = predictLabels(teacher, sets.dev);
 
     for (const seed of size.seeds) {
