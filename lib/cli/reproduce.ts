@@ -5,6 +5,8 @@
  */
 import { Command } from "commander";
 import { runDistillation } from "../experiments/distillation";
+import { runPretrainedDistillation } from "../experiments/pretrained-distillation";
+import { runTinyBert } from "../experiments/tinybert";
 import { ExtractTask, runExtraction } from "../experiments/extraction";
 import { LotteryTask, runLottery } from "../experiments/lottery";
 import { runPolyglots } from "../experiments/polyglots";
@@ -29,6 +31,8 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
   squad: ({ preset }) => runSquadExtraction({ preset }),
   distill: ({ preset }) => runDistillation({ preset }),
+  tinybert: ({ preset }) => runTinyBert({ preset }),
+  "pretrained-distillation": ({ preset }) => runPretrainedDistillation({ preset }),
   lottery: ({ preset, task }) => runLottery({ preset, tasks: task ? [task as LotteryTask] : undefined }),
   polyglots: ({ preset }) => runPolyglots({ preset }),
   membership: ({ preset }) => runMembership({ preset }),

@@ -12,6 +12,10 @@ import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTabl
 import { SquadExtractionResult, boolqNote, readSquadExtractionResult, squadExtractionTable, squadExtractionVerdict } from "./squad-extraction";
 import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
+import { TinyBertResult, readTinyBertResult } from "./tinybert";
+import { attentionGapTable, attentionHeatmapFigure, paperAblationTable, tinyBertFigure, tinyBertTable, tinyBertVerdict } from "./tinybert-report";
+import { PretrainedDistillationResult, readPretrainedDistillationResult } from "./pretrained-distillation";
+import { setupTable, strategyFigure, strategyTable, strategyVerdict } from "./pretrained-distillation-report";
 import { LOTTERY_TASKS, LotteryResult, MISSING_TASKS, lotteryCurveFigure, lotteryTable, lotteryVerdict, readLotteryResult, ticketHeatmapFigure, ticketRows, transferTable } from "./lottery";
 import { PolyglotsResult, ablationRows, distanceHistogramFigure, figureSummary, polyglotsVerdict, readPolyglotsResult, table1Rows, table2Note, table2PaperRows, table2Rows, xnliHeatmapFigure } from "./polyglots";
 import { MembershipResult, readMembershipResult } from "./membership";
@@ -126,6 +130,60 @@ function distillationSection(r: DistillationResult, page: string): string {
     ...distillationVerdict(r).map((l) => `- ${l}`),
     "",
     figure(distillationFigure(r), `distillation-${r.preset}`, page),
+    "",
+  ].join("\n");
+}
+
+const TASK_TITLES = { sst2: "SST-2 dev", mnli: "MNLI dev matched" } as const;
+
+function tinyBertSection(r: TinyBertResult, page: string): string {
+  const s = r.size;
+  const m = r.models;
+  return [
+    `## TinyBERT: intermediate-layer distillation and its ablation (preset \`${r.preset}\`)`,
+    "",
+    "Claim (Jiao et al. 2020): distilling the teacher's attention maps, hidden states and embeddings (stage 1) before its logits (stage 2) makes a better small student than its logits alone; every loss counts, attention most.",
+    `Teacher: \`${m.teacher.name}\` (L${m.teacher.layers}-H${m.teacher.hidden}, ${m.teacher.heads} heads) fine-tuned ${r.data.teacherSteps} steps, notebook 02's. Student: \`${m.student.name}\` (L${m.student.layers}-H${m.student.hidden}, ${m.student.heads} heads), MLM-pretrained: our stand-in for TinyBERT's general distillation, which is not run. Layer map ${r.layerMap.map((p) => `${p.student}↔${p.teacher}`).join(", ")}; stage 1 ${s.stage1Steps} steps, stage 2 ${s.stage2Steps} steps (soft cross-entropy, T = ${s.temperature}), the student alone ${s.stage2Steps} steps on the hard labels; learning rate ${s.learningRate}, batch ${r.data.batchSize}, ${r.data.trainExamples.toLocaleString("en-US")} training examples; seeds ${s.seeds.join(", ")} (mean ± std); backend \`${r.backend}\`; compute ${(r.computeSeconds / 60).toFixed(1)} min.${m.student.heads !== m.teacher.heads ? " The head counts differ, so the attention loss compares maps averaged over heads." : ""} Attention gap: TinyBERT's attention loss on the first ${s.gapExamples} dev examples. Paper columns: the paper's row that trains the same losses (TinyBERT4 from BERT-base, GLUE dev average; paper numbers, not ours). Notebook: \`notebooks/03-tinybert.ipynb\`.`,
+    "",
+    ...s.tasks.filter((t) => r.teachers[t]).flatMap((t) => [
+      `### ${TASK_TITLES[t]}`,
+      "",
+      tableToMarkdown(tinyBertTable(r, t)),
+      "",
+      tableToMarkdown(attentionGapTable(r, t)),
+      "",
+      figure(tinyBertFigure(r, t), `tinybert-${t}-${r.preset}`, page),
+      "",
+      ...(r.probes[t] ? [figure(attentionHeatmapFigure(r, t), `tinybert-attention-${t}-${r.preset}`, page, { format: "png" }), ""] : []),
+    ]),
+    ...tinyBertVerdict(r).map((l) => `- ${l}`),
+    "",
+    "<details><summary>The paper's ablation table (Jiao et al. 2020, GLUE dev; paper numbers)</summary>",
+    "",
+    tableToMarkdown(paperAblationTable(r)),
+    "",
+    "</details>",
+    "",
+  ].join("\n");
+}
+
+function pretrainedDistillationSection(r: PretrainedDistillationResult, page: string): string {
+  return [
+    `## Pre-trained distillation: four ways to train a compact student (preset \`${r.preset}\`)`,
+    "",
+    `Claim (Turc et al. 2019, the slides' figure): distillation beats training the small model from scratch, and a pre-trained student distilled on unlabelled task text (Pre-trained Distillation) is the best of the four at every size. Every run ${r.size.steps} steps at batch ${r.data.batchSize}; soft targets at T = ${r.size.temperature}; seeds ${r.size.seeds.join(", ")} (mean ± std); backend \`${r.backend}\`; compute ${(r.computeSeconds / 60).toFixed(1)} min. The slides print no numbers, so the paper side is its setup and its claim. Notebook: \`notebooks/04-pretrained-distillation.ipynb\`.`,
+    "",
+    tableToMarkdown(setupTable(r)),
+    "",
+    ...r.size.tasks.filter((t) => r.teachers[t]).flatMap((t) => [
+      `### ${TASK_TITLES[t]}`,
+      "",
+      tableToMarkdown(strategyTable(r, t)),
+      "",
+      figure(strategyFigure(r, t), `pretrained-distillation-${t}-${r.preset}`, page),
+      "",
+    ]),
+    ...strategyVerdict(r).map((l) => `- ${l}`),
     "",
   ].join("\n");
 }
@@ -256,6 +314,10 @@ export function writeResultsMarkdown(preset: string): string {
   if (squad) sections.push(squadExtractionSection(squad));
   const distillation = readDistillationResult(preset);
   if (distillation) sections.push(distillationSection(distillation, file));
+  const tinybert = readTinyBertResult(preset);
+  if (tinybert) sections.push(tinyBertSection(tinybert, file));
+  const pretrainedDistillation = readPretrainedDistillationResult(preset);
+  if (pretrainedDistillation) sections.push(pretrainedDistillationSection(pretrainedDistillation, file));
   const lottery = readLotteryResult(preset);
   if (lottery) sections.push(lotterySection(lottery, file));
   const polyglots = readPolyglotsResult(preset);
