@@ -17,6 +17,7 @@ import { runSquadExtraction } from "../experiments/squad-extraction";
 import { PRESETS, resolvePreset } from "../experiments/presets";
 import { writeResultsMarkdown } from "../experiments/results-md";
 import { WatermarkTask, runWatermark } from "../experiments/watermark";
+import { runDefenses } from "../experiments/defenses";
 
 interface RunOptions {
   preset: string;
@@ -37,6 +38,7 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   polyglots: ({ preset }) => runPolyglots({ preset }),
   membership: ({ preset }) => runMembership({ preset }),
   watermark: ({ preset, task }) => runWatermark({ preset, tasks: task ? [task as WatermarkTask] : undefined }),
+  defenses: ({ preset }) => runDefenses({ preset }),
 };
 const TASKED = new Set(["extract", "lottery", "watermark"]);
 

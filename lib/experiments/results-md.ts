@@ -21,6 +21,8 @@ import { PolyglotsResult, ablationRows, distanceHistogramFigure, figureSummary, 
 import { MembershipResult, readMembershipResult } from "./membership";
 import { membershipHistogramFigure, membershipRocFigure, membershipSetup, membershipTable, membershipVerdict } from "./membership-report";
 import { readWatermarkResult, WatermarkResult } from "./watermark";
+import { DefensesResult, readDefensesResult } from "./defenses";
+import { defenseSetup, defenseTable, defenseVerdict, frontierFigure } from "./defense-report";
 import { devNote, exampleRows, watermarkFigure, watermarkTable, watermarkTasks, watermarkVerdict } from "./watermark-report";
 import { writeFileAtomic } from "../model/safetensors";
 
@@ -282,6 +284,17 @@ function watermarkSection(r: WatermarkResult, page: string): string {
   ].join("\n");
 }
 
+function defensesSection(r: DefensesResult, page: string): string {
+  const tasks = r.size.tasks.filter((t) => r.victims[t]);
+  return [
+    `## The defense frontier: what each API defense costs the thief and the honest user (preset \`${r.preset}\`)`,
+    "",
+    "Question (issue #10, beyond the slides): for output perturbations (labels only, rounding, top-k, reverse sigmoid), watermarking and the membership gate, how much extractor accuracy does each take away per point of accuracy honest users lose? Score = extractor drop (mean over generators, points) ÷ honest loss (points, at least one dev example). Notebook: `notebooks/10-defenses.ipynb`.",
+    "",
+    ...tasks.flatMap((t) => [defenseSetup(r, t), "", tableToMarkdown(defenseTable(r, t)), "", ...defenseVerdict(r, t).map((l) => `- ${l}`), "", figure(frontierFigure(r, t), `defenses-frontier-${t}-${r.preset}`, page, { format: "png" }), ""]),
+  ].join("\n");
+}
+
 function membershipSection(r: MembershipResult, page: string): string {
   return [
     `## Membership classification: real inputs vs attack queries (preset \`${r.preset}\`)`,
@@ -326,6 +339,8 @@ export function writeResultsMarkdown(preset: string): string {
   if (membership) sections.push(membershipSection(membership, file));
   const watermark = readWatermarkResult(preset);
   if (watermark) sections.push(watermarkSection(watermark, file));
+  const defenses = readDefensesResult(preset);
+  if (defenses) sections.push(defensesSection(defenses, file));
   writeFileAtomic(file, sections.join("\n"));
   return file;
 }

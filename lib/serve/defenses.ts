@@ -14,6 +14,7 @@ import { WatermarkRecord, WatermarkedVictim } from "../defend/watermark";
 import { LocalVictim } from "../extract/local-victim";
 import { Victim, VictimAnswer, VictimInput } from "../extract/victim";
 import { CoalescingVictim } from "./coalesce";
+import { DefenseConfig } from "./defense-config";
 import { ApiKey } from "./keys";
 
 /** A victim wrapped in a key's defense. */
@@ -47,6 +48,42 @@ export interface BuildDefensesArgs {
   features?: FeatureExtractor<VictimInput>;
 }
 
+export interface DefendVictimArgs {
+  /** The watermark record of a watermark defense (opened by the caller, who closes it). */
+  record?: WatermarkRecord;
+  /** The victim's features for a membership gate; default featuresOf(victim). */
+  features?: FeatureExtractor<VictimInput>;
+  /** Names the key (or run) in errors, e.g. `key "alice"`. */
+  where?: string;
+}
+
+/**
+ * One defense around a victim, exactly as a key's answers get it: the server's per-key defenses
+ * and the in-process defense experiment (lib/experiments/defenses.ts) both build it here, so the
+ * two cannot drift apart.
+ */
+export function defendVictim(victim: Victim, d: DefenseConfig, args: DefendVictimArgs = {}): DefendedVictim {
+  const where = args.where ?? "defense";
+  if (d.kind === "watermark") {
+    if (!args.record) throw new Error(`${where}: a watermark defense needs its record (WatermarkRecord.open)`);
+    return new WatermarkedVictim(victim, args.record, { seed: d.seed, fraction: d.fraction });
+  }
+  if (d.kind === "perturb") return new PerturbedVictim(victim, d);
+  const features = args.features ?? featuresOf(victim);
+  if (!features) throw new Error(`${where}: a membership-gate defense needs the served model's features, and this victim is not a LocalVictim; pass \`features\` to createVictimServer or give the key another defense`);
+  let classifier;
+  try {
+    classifier = loadMembershipClassifier(d.classifier);
+  } catch (err) {
+    throw new Error(`${where}: defense.classifier: ${(err as Error).message}`);
+  }
+  const width = features(["a"], classifier.features)[0].length;
+  if (width !== classifier.model.weights.length) {
+    throw new Error(`${where}: the classifier ${d.classifier} reads ${classifier.model.weights.length} "${classifier.features}" features but the served model gives ${width}; train the classifier on this model's features`);
+  }
+  return new GatedVictim(victim, features, classifier, { seed: d.seed });
+}
+
 export async function buildDefenses(args: BuildDefensesArgs): Promise<KeyDefenses> {
   const byKey = new Map<string, DefendedVictim>();
   const records: WatermarkRecord[] = [];
@@ -57,28 +94,12 @@ export async function buildDefenses(args: BuildDefensesArgs): Promise<KeyDefense
     for (const key of args.keys) {
       const d = key.defense;
       if (!d) continue;
-      const where = `key "${key.id}"`;
+      let record: WatermarkRecord | undefined;
       if (d.kind === "watermark") {
-        const record = await WatermarkRecord.open(watermarkFile(args.watermarkDir, key.id));
+        record = await WatermarkRecord.open(watermarkFile(args.watermarkDir, key.id));
         records.push(record);
-        byKey.set(key.id, new WatermarkedVictim(args.victim, record, { seed: d.seed, fraction: d.fraction }));
-      } else if (d.kind === "perturb") {
-        byKey.set(key.id, new PerturbedVictim(args.victim, d));
-      } else {
-        const features = args.features ?? featuresOf(args.victim);
-        if (!features) throw new Error(`${where}: a membership-gate defense needs the served model's features, and this victim is not a LocalVictim; pass \`features\` to createVictimServer or give the key another defense`);
-        let classifier;
-        try {
-          classifier = loadMembershipClassifier(d.classifier);
-        } catch (err) {
-          throw new Error(`${where}: defense.classifier: ${(err as Error).message}`);
-        }
-        const width = features(["a"], classifier.features)[0].length;
-        if (width !== classifier.model.weights.length) {
-          throw new Error(`${where}: the classifier ${d.classifier} reads ${classifier.model.weights.length} "${classifier.features}" features but the served model gives ${width}; train the classifier on this model's features`);
-        }
-        byKey.set(key.id, new GatedVictim(args.victim, features, classifier, { seed: d.seed }));
       }
+      byKey.set(key.id, defendVictim(args.victim, d, { record, features: args.features, where: `key "${key.id}"` }));
     }
   } catch (err) {
     await close();
