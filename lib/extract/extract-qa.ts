@@ -6,51 +6,26 @@
  * answers, and F1 against what the victim answers to the same questions (agreement).
  */
 import * as path from "node:path";
-import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { TextTokenizer } from "../tokenize/tokenizer";
 import { FineTuneSpanResult, SpanExample, fineTuneSpan, spanFeatures } from "../train/span";
 import { squadScores } from "../train/squad-metric";
 import { LogEntry } from "../train/trainer";
-import { PRICES, PriceModel, apiCost } from "./cost";
+import { PRICES, apiCost } from "./cost";
+import { ExtractorTrainingArgs } from "./extract";
 import { QaAnswer, QaInput, QaVictim } from "./victim";
 
-export interface ExtractQaArgs {
+export interface ExtractQaArgs extends ExtractorTrainingArgs {
   victim: QaVictim;
   /** The attacker's queries (from generateSquadQueries). */
   queries: QaInput[];
-  /** Folder of the pretrained miniature the extractor starts from (config.json, model.safetensors, tokenizer.json). */
-  extractorFrom: string;
   /** Real evaluation questions with their gold answers. */
   dev: SpanExample[];
-  /** Where the extractor's checkpoints go. */
-  outDir: string;
-  /** Tokens per window, special tokens included. Default 128. */
-  maxLength?: number;
-  /** Passes over the victim-labelled queries. Default 2. */
-  epochs?: number;
-  /** At most this many steps (overrides epochs when smaller). */
-  maxSteps?: number;
-  /** At least this many steps: a small query set is passed over more often, so a small budget is not also an under-trained extractor. */
-  minSteps?: number;
-  /** Default 32. */
-  batchSize?: number;
-  /** Default 1e-4. */
-  learningRate?: number;
-  /** Seed of the span head's initialisation, the data order and dropout. Default 0. */
-  seed?: number;
-  /** Queries per victim call. Default 32. */
-  queryBatch?: number;
   /**
    * The victim's answers to `dev` when the caller already has them (several extractions against
    * one victim ask it once); default: asked here. Never counted in `queries` or the cost.
    */
   victimDev?: QaAnswer[];
-  /** Called with the trained extractor and its tokenizer before the model is disposed (to score it elsewhere or save it). */
-  onTrained?: (model: EncoderModel, tokenizer: TextTokenizer) => void | Promise<void>;
-  /** Price of one query. Default: Google Cloud Natural Language, $1.00 per 1,000 calls past 5,000 free. */
-  price?: PriceModel;
-  progress?: boolean;
 }
 
 export interface ExtractQaOutcome {

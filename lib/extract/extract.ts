@@ -14,19 +14,13 @@ import { LogEntry } from "../train/trainer";
 import { PRICES, PriceModel, apiCost } from "./cost";
 import { Victim, VictimAnswer, VictimInput, encodeInput } from "./victim";
 
-export interface ExtractArgs {
-  victim: Victim;
-  /** The attacker's queries (from generateQueries). */
-  queries: VictimInput[];
+/** How an extractor is trained and what the attack is priced at: the same for a classifier and a span (QA) extractor. */
+export interface ExtractorTrainingArgs {
   /** Folder of the pretrained miniature the extractor starts from (config.json, model.safetensors, tokenizer.json). */
   extractorFrom: string;
-  /** Train on the victim's argmax labels ("hard", default) or its probabilities ("soft"; the API must expose them). */
-  targets?: "hard" | "soft";
-  /** The real dev set: inputs and gold label indices (in the victim's label order). */
-  dev: { inputs: VictimInput[]; labels: number[] };
   /** Where the extractor's checkpoints go. */
   outDir: string;
-  /** Longest input in tokens. Default 128. */
+  /** Tokens per input (a QA input: per window), special tokens included. Default 128. */
   maxLength?: number;
   /** Passes over the queries. Default 2. */
   epochs?: number;
@@ -34,22 +28,35 @@ export interface ExtractArgs {
   maxSteps?: number;
   /** At least this many steps: a small query set is passed over more often, so a small budget is not also an under-trained extractor. */
   minSteps?: number;
+  /** Default 32. */
   batchSize?: number;
+  /** Default 1e-4. */
   learningRate?: number;
+  /** Seed of the head's initialisation, the data order and dropout. Default 0. */
   seed?: number;
   /** Inputs per victim call. Default 32. */
   queryBatch?: number;
+  /** Called with the trained extractor and its tokenizer before the model is disposed (to score it elsewhere or save it). */
+  onTrained?: (model: EncoderModel, tokenizer: TextTokenizer) => void | Promise<void>;
+  /** Price of one input. Default: Google Cloud Natural Language, $1.00 per 1,000 calls past 5,000 free. */
+  price?: PriceModel;
+  progress?: boolean;
+}
+
+export interface ExtractArgs extends ExtractorTrainingArgs {
+  victim: Victim;
+  /** The attacker's queries (from generateQueries). */
+  queries: VictimInput[];
+  /** Train on the victim's argmax labels ("hard", default) or its probabilities ("soft"; the API must expose them). */
+  targets?: "hard" | "soft";
+  /** The real dev set: inputs and gold label indices (in the victim's label order). */
+  dev: { inputs: VictimInput[]; labels: number[] };
   /**
    * Real labelled examples (gold labels, in the victim's label order) mixed into the victim-labelled
    * queries (Keskar et al. 2020: real data "during" extraction). Default none. They are not sent to
    * the victim and not counted in `queries` or the cost.
    */
   realData?: { inputs: VictimInput[]; labels: number[] };
-  /** Called with the trained extractor and its tokenizer before the model is disposed (to score it elsewhere or save it). */
-  onTrained?: (model: EncoderModel, tokenizer: TextTokenizer) => void | Promise<void>;
-  /** Price of one input. Default: Google Cloud Natural Language, $1.00 per 1,000 calls past 5,000 free. */
-  price?: PriceModel;
-  progress?: boolean;
 }
 
 export interface ExtractOutcome {
