@@ -28,7 +28,7 @@ import { pretrainingCorpus } from "../pretrain/corpus";
 import { miniature } from "../pretrain/miniatures";
 import { MlmDataArgs, mlmScore } from "../pretrain/mlm";
 import { packSequences } from "../pretrain/packing";
-import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
+import { PretrainResult, RUNS_ROOT, modelDir, pretrainMiniature } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
 import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, accuracyOf, collate, predictLabels } from "../train/classify";
@@ -174,10 +174,19 @@ export interface DistillationSetup {
   root: string;
 }
 
+/**
+ * pretrainMiniature, one process at a time per family and preset: a family's miniatures share its
+ * tokenizer and models/ folder, which two processes pretraining at once (test files run in
+ * parallel on a fresh checkout) would both write.
+ */
+export function sharedMiniature(name: string, preset: Preset): Promise<PretrainResult> {
+  return withLock(path.join(RUNS_ROOT, `pretrain-${preset}`, `${miniature(name).family}-family`), () => pretrainMiniature(name, { preset }));
+}
+
 /** The setup of a preset, pretraining the teacher's miniature first if it is not in models/. */
 export async function distillationSetup(preset: Preset): Promise<DistillationSetup> {
   const size = DISTILLATION_SIZES[preset];
-  const pretrained = await pretrainMiniature(size.teacher, { preset });
+  const pretrained = await sharedMiniature(size.teacher, preset);
   const teacherDir = modelDir(size.teacher, preset);
   return { preset, size, teacherDir, tokenizer: await TextTokenizer.load(teacherDir), root: runsRoot(preset, size, pretrained.createdAt) };
 }
