@@ -97,7 +97,10 @@ claims, and our side is what this run did."""),
 showTable(setupTable(result));"""),
     ("markdown", """## 5. The four strategies at each size
 
-Dev accuracy (%), mean ± standard deviation over seeds, and the teacher's. Then the slides' figure from our
+Dev accuracy (%), mean ± standard deviation over seeds, and the teacher's. The L2-H128 student's Pre-training +
+Fine-tuning and Pre-trained Distillation runs are the very trainings of notebook 03's "student alone" and
+"logits only" rows (same init, data, steps, learning rate and seeds), so both notebooks show the same
+numbers for them. Then the slides' figure from our
 runs: accuracy against the student's parameter count (most of a small model's parameters are its
 30,000-word embedding matrix), the slides' markers, error bars one standard deviation over seeds, the
 teacher dashed."""),

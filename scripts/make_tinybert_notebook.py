@@ -88,7 +88,8 @@ console.log(`${result.runs.length} student runs; compute ${(result.computeSecond
 Dev accuracy (%), mean ± standard deviation over seeds; "% of teacher" is the mean over the teacher's
 accuracy; "agrees with teacher" is the share of dev examples where the student gives the teacher's label.
 The attention gap is the attention loss on dev examples at the end of training (lower: closer to the
-teacher). The paper columns are **paper numbers**: the GLUE dev average (MNLI-m, MNLI-mm, MRPC, CoLA) of the
+teacher). "Student alone" and "logits only" are the same trainings as notebook 04's Pre-training +
+Fine-tuning and Pre-trained Distillation of L2-H128, and show the same numbers there. The paper columns are **paper numbers**: the GLUE dev average (MNLI-m, MNLI-mm, MRPC, CoLA) of the
 paper's row that trains the same losses, and its share of the full TinyBERT4. The paper's teacher (BERT-base,
 110 M parameters) is about ten times ours, its tasks are not ours, and it augments the data: compare the
 *pattern* (which losses matter), not the numbers."""),

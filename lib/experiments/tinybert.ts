@@ -78,15 +78,18 @@ export interface TinyBertSize {
  * Data, batch size and teacher are notebook 02's (DISTILLATION_SIZES of the same preset).
  * small, SST-2 only: measured here with other jobs on the cores and scaled to one free core
  * (the teacher's measured 0.44 s per step): ≈ 0.15 s per stage-2 step of en-L2-H128, ≈ 0.18 s
- * per stage-1 step (a teacher forward included), so per seed 2 × 600 × 0.15 + 3 × 600 × 0.33
- * ≈ 13 min, ≈ 40 min for three seeds, plus one teacher pass over the 20,000 training inputs
+ * per stage-1 step (a teacher forward included), so per seed 2 × 500 × 0.15 + 3 × 500 × 0.33
+ * ≈ 11 min, ≈ 32 min for three seeds, plus one teacher pass over the 20,000 training inputs
  * (≈ 0.5 min) and the teacher's fine-tune if notebook 02 has not made it (≈ 9 min). MNLI's pairs
- * are three times longer (≈ 2 h at these steps), so it waits for `paper`.
+ * are three times longer (≈ 1.5 h at these steps), so it waits for `paper`.
  * learningRate 1e-3: what the pretraining experiment's held-out validation chose for en-L2-H128 on SST-2.
+ * Stage 2 and the student alone take pre-trained distillation's steps and learning rate for
+ * L2-H128, so "alone" and "logits only" are the very trainings of its Pre-training + Fine-tuning
+ * and Pre-trained Distillation rows: the two notebooks must show the same numbers for them.
  */
 export const TINYBERT_SIZES: Record<Preset, TinyBertSize> = {
   tiny: { student: "en-L2-H128", tasks: ["sst2"], stage1Steps: 6, stage2Steps: 6, learningRate: 1e-3, temperature: 1, gapExamples: 32, seeds: [0, 1] },
-  small: { student: "en-L2-H128", tasks: ["sst2"], stage1Steps: 600, stage2Steps: 600, learningRate: 1e-3, temperature: 1, gapExamples: 256, seeds: [0, 1, 2] },
+  small: { student: "en-L2-H128", tasks: ["sst2"], stage1Steps: 500, stage2Steps: 500, learningRate: 1e-3, temperature: 1, gapExamples: 256, seeds: [0, 1, 2] },
   paper: { student: "en-L2-H128", tasks: ["sst2", "mnli"], stage1Steps: 3000, stage2Steps: 3000, learningRate: 3e-4, temperature: 1, gapExamples: 1000, seeds: [0, 1, 2, 3, 4] },
 };
 

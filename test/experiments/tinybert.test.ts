@@ -14,6 +14,8 @@ import { PROJECT_ROOT } from "../../lib/data/paths";
 import { initBackend } from "../../lib/engine/backend";
 import { PAPER_TINYBERT_ABLATION, TINYBERT_SIZES, TINYBERT_VARIANTS, TinyBertResult, TinyBertRun, TinyBertVariant, runTinyBert } from "../../lib/experiments/tinybert";
 import { attentionGapTable, attentionHeatmapFigure, tinyBertTable, tinyBertVerdict } from "../../lib/experiments/tinybert-report";
+import { PRETRAINED_DISTILLATION_SIZES } from "../../lib/experiments/pretrained-distillation";
+import { PRESETS } from "../../lib/experiments/presets";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "thieves-tinybert-"));
 /** What must repeat exactly: everything but the clock. */
@@ -42,6 +44,16 @@ test("tiny run end to end: result file, numbers in range, no tensor left, the sa
   assert.notDeepEqual(probe.afterStage1, probe.before, "stage 1 changed the student's attention");
   const again = await runTinyBert({ preset: "tiny", runsBase: tmp() });
   assert.deepEqual(numbers(again), numbers(r), "same seeds, same numbers");
+});
+
+test("at every preset, 'alone' and 'logits only' are the trainings of pre-trained distillation's L2-H128 Pre-training + Fine-tuning and Pre-trained Distillation rows", () => {
+  for (const preset of PRESETS) {
+    const t = TINYBERT_SIZES[preset];
+    const p = PRETRAINED_DISTILLATION_SIZES[preset];
+    const l2 = p.students.find((s) => s.id === "L2-H128")!;
+    assert.ok("miniature" in l2.pretrained && l2.pretrained.miniature === t.student, preset);
+    assert.deepEqual([t.stage2Steps, t.learningRate, t.temperature, t.seeds], [p.steps, l2.learningRate, p.temperature, p.seeds], preset);
+  }
 });
 
 /** A result with these accuracies per variant (one per seed) and attention gaps. */
