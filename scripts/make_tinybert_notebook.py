@@ -92,7 +92,8 @@ teacher). "Student alone" and "logits only" are the same trainings as notebook 0
 Fine-tuning and Pre-trained Distillation of L2-H128, and show the same numbers there. The paper columns are **paper numbers**: the GLUE dev average (MNLI-m, MNLI-mm, MRPC, CoLA) of the
 paper's row that trains the same losses, and its share of the full TinyBERT4. The paper's teacher (BERT-base,
 110 M parameters) is about ten times ours, its tasks are not ours, and it augments the data: compare the
-*pattern* (which losses matter), not the numbers."""),
+*pattern* (which losses matter), not the numbers. The TinyBERT paper (Jiao et al., arXiv:1909.10351) is not
+in `../shared/papers/`, so its numbers here are quoted from the paper and could not be checked against a copy in this repository."""),
     ("code", """import { showFigure } from "../lib/display";
 import { tinyBertFigure, tinyBertTable } from "../lib/experiments/tinybert-report";
 

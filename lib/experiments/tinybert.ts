@@ -95,8 +95,10 @@ export const TINYBERT_SIZES: Record<Preset, TinyBertSize> = {
 
 /**
  * TinyBERT's ablation of its distillation objectives (Jiao et al. 2020: TinyBERT4 distilled from
- * BERT-base, GLUE dev; "w/o X" drops one loss from both stages). Paper numbers, quoted from the
- * paper: the slides show only the loss diagram.
+ * BERT-base, GLUE dev; "w/o X" drops one loss from both stages). Paper numbers, from the paper's
+ * ablation of the distillation objectives (arXiv:1909.10351, Findings of EMNLP 2020). That paper is
+ * not in ../shared/papers (the slides show only the loss diagram), so these could not be checked
+ * against a copy here: the notebook says so beside the table.
  */
 export const PAPER_TINYBERT_ABLATION: { row: string; "MNLI-m": number; "MNLI-mm": number; MRPC: number; CoLA: number; avg: number }[] = [
   { row: "TinyBERT4", "MNLI-m": 82.8, "MNLI-mm": 82.9, MRPC: 85.8, CoLA: 50.8, avg: 75.6 },
