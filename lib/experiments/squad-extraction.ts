@@ -322,6 +322,9 @@ export const LARGE_WAY = 0.5;
  * the victim's F1" (≥ LARGE_SHARE of it and ≥ LARGE_WAY of the way, by either generator at our
  * largest budget); WIKI ≥ RANDOM; the largest budget ≥ 1x.
  */
+/** Victim F1 minus the floor's, below which the verdict warns that the victim learned little (the paper's margin is about 80 points). */
+export const WEAK_VICTIM_MARGIN = 0.1;
+
 export function squadExtractionVerdict(r: SquadExtractionResult): string[] {
   const victim = r.victim.f1;
   const floor = r.floor.f1;
@@ -349,7 +352,10 @@ export function squadExtractionVerdict(r: SquadExtractionResult): string[] {
   if (best) {
     const held = above && share(best.f1) >= LARGE_SHARE && way(best.f1) >= LARGE_WAY;
     const why = above ? `best: ${best.name}, ${pct(share(best.f1))} of the victim's F1 and ${pct(way(best.f1))} of the way from the floor` : `the victim is not above the floor (best: ${best.name}, ${pct(share(best.f1))} of its F1)`;
-    lines.push(`SQuAD: "QA extraction reaches a large share of the victim's F1" (≥ ${pct(LARGE_SHARE)} of it and ≥ ${pct(LARGE_WAY)} of the way from the floor; paper up to 10x: RANDOM ${pct(85.8 / 90.6)}, WIKI ${pct(89.4 / 90.6)}): ${held ? "held" : "did not hold"} (${why})`);
+    // A share of a victim barely above the floor says little about copying a useful model: say so beside the verdict.
+    const margin = victim - floor;
+    const weak = above && margin < WEAK_VICTIM_MARGIN ? `; but the victim is only ${(100 * margin).toFixed(1)} F1 points above the floor, so this copies a victim that learned little` : "";
+    lines.push(`SQuAD: "QA extraction reaches a large share of the victim's F1" (≥ ${pct(LARGE_SHARE)} of it and ≥ ${pct(LARGE_WAY)} of the way from the floor; paper up to 10x: RANDOM ${pct(85.8 / 90.6)}, WIKI ${pct(89.4 / 90.6)}): ${held ? "held" : "did not hold"} (${why}${weak})`);
   }
   if (cell(r, "WIKI", low).length && cell(r, "RANDOM", low).length) lines.push(compare(`SQuAD: WIKI ≥ RANDOM at ${low}x`, stats("WIKI", low), stats("RANDOM", low)));
   if (high !== low) for (const generator of GENERATORS) if (cell(r, generator, high).length && cell(r, generator, low).length) lines.push(compare(`SQuAD: ${generator} ${high}x ≥ ${low}x`, stats(generator, high), stats(generator, low)));

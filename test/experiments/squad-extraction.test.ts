@@ -111,6 +111,10 @@ test("the verdict: a large share held, not held, and not judged above a victim a
   const short = squadExtractionVerdict(result(0.5, 0.1, { "RANDOM 1": [0.2, 0.2], "RANDOM 10": [0.3, 0.3], "WIKI 1": [0.2, 0.2], "WIKI 10": [0.35, 0.35] }));
   assert.match(claim(short), /: did not hold \(best: WIKI 10x, 70\.0 %/);
 
+  assert.doesNotMatch(claim(held), /learned little/);
+  const weak = squadExtractionVerdict(result(0.15, 0.1, { "RANDOM 1": [0.14, 0.14], "RANDOM 10": [0.145, 0.145], "WIKI 1": [0.145, 0.145], "WIKI 10": [0.148, 0.148] }));
+  assert.match(claim(weak), /: held \(best: WIKI 10x.*only 5\.0 F1 points above the floor, so this copies a victim that learned little\)/);
+
   const flat = squadExtractionVerdict(result(0.11, 0.1, { "RANDOM 1": [0.1, 0.1], "RANDOM 10": [0.1, 0.1], "WIKI 1": [0.1, 0.1], "WIKI 10": [0.105, 0.105] }));
   assert.match(flat[0], /the victim is not clearly above the floor/);
   assert.match(claim(flat), /: did not hold \(the victim is not above the floor/);
