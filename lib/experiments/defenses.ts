@@ -24,7 +24,7 @@ import { defendVictim } from "../serve/defenses";
 import { DefenseArm, DEFENSE_ARMS, armDefense, armName, armSlug } from "./defense-arms";
 import { DefenseAttackOutcome, defenseAttack } from "./defense-attack";
 import { EXTRACTION_SIZES, ExtractionSize, trainVictim } from "./extraction";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { MembershipGate, membershipGateFor } from "./membership";
 import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask, CLASSIFICATION_TASKS, TaskSplit, headOf, readTask } from "./tasks";
@@ -227,5 +227,5 @@ function resultFile(preset: Preset): string {
 
 export function readDefensesResult(preset: string): DefensesResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as DefensesResult) : undefined;
+  return readKept<DefensesResult>(file);
 }

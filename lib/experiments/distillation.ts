@@ -13,7 +13,6 @@
  * and inference speed measured in the same process.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PROJECT_ROOT } from "../data/paths";
@@ -34,7 +33,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, accuracyOf, collate, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { Figure } from "../display/figure";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { withLock } from "./lock";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
@@ -132,7 +131,7 @@ function resultFile(preset: Preset): string {
 
 export function readDistillationResult(preset: string): DistillationResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as DistillationResult) : undefined;
+  return readKept<DistillationResult>(file);
 }
 
 /**

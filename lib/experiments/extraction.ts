@@ -23,7 +23,7 @@ import { LocalVictim } from "../extract/local-victim";
 import { GeneratorName, budgetQueries, generateQueries } from "../extract/queries";
 import { VictimInput, encodeInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
@@ -200,7 +200,7 @@ function resultFile(preset: Preset): string {
 
 export function readExtractionResult(preset: string): ExtractionResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ExtractionResult) : undefined;
+  return readKept<ExtractionResult>(file);
 }
 
 /** Accuracy (mean ± std over seeds, %) of the table's budgets, beside the paper's numbers. */

@@ -32,6 +32,7 @@ import {
 } from "./lottery-tasks";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd } from "./stats";
+import { readKept } from "./kept";
 
 export { COLUMN_NAMES, LOTTERY_COLUMNS, LOTTERY_TASKS, MISSING_TASKS, TASK_METRIC, type LotteryColumn, type LotteryTask } from "./lottery-tasks";
 
@@ -201,7 +202,7 @@ function resultFile(preset: Preset): string {
 
 export function readLotteryResult(preset: string): LotteryResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as LotteryResult) : undefined;
+  return readKept<LotteryResult>(file);
 }
 
 /** The per-matrix sparsity of a masks file, read without building a model. */

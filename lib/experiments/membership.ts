@@ -30,7 +30,7 @@ import { FEATURE_KINDS, FeatureKind } from "../defend/features";
 import { MembershipClassifier, evaluateMembership, loadMembershipClassifier, membershipScores, saveMembershipClassifier, trainMembership } from "../defend/membership";
 import { GeneratorName } from "../extract/queries";
 import { writeFileAtomic } from "../model/safetensors";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { MEMBERSHIP_TASKS, MembershipTask, MembershipTaskData, membershipTaskData, sample, sliceExtractor } from "./membership-data";
 import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask } from "./tasks";
@@ -269,7 +269,7 @@ const resultFile = membershipResultFile;
 
 export function readMembershipResult(preset: string, root = PROJECT_ROOT): MembershipResult | undefined {
   const file = resultFile(resolvePreset(preset), root);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as MembershipResult) : undefined;
+  return readKept<MembershipResult>(file);
 }
 
 /** A membership classifier ready for the server's gate, and what it must be served with. */

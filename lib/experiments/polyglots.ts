@@ -48,7 +48,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { XnliSubsets, realDataCount, realDataSubset, xnliSubsets } from "./polyglots-data";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
@@ -269,7 +269,7 @@ function resultFile(preset: Preset): string {
 
 export function readPolyglotsResult(preset: string): PolyglotsResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolyglotsResult) : undefined;
+  return readKept<PolyglotsResult>(file);
 }
 
 /** Accuracy per XNLI language of a model and its tokenizer on the subsets (encodings cached per tokenizer). */

@@ -15,7 +15,6 @@
  * the result is results/distill/pretrained-distillation-<preset>.json.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
 import { teacherLogits } from "../distill/cache";
@@ -30,7 +29,7 @@ import { modelDir } from "../pretrain/pretrain";
 import { EncodedExample, accuracyOf, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { distillationSets, distillationSetup, distillationTeacher, sharedMiniature } from "./distillation";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask, TASK_LABELS } from "./tasks";
 
@@ -145,7 +144,7 @@ function resultFile(preset: Preset): string {
 
 export function readPretrainedDistillationResult(preset: string): PretrainedDistillationResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PretrainedDistillationResult) : undefined;
+  return readKept<PretrainedDistillationResult>(file);
 }
 
 function sourceMiniature(source: PretrainedSource): string {

@@ -22,6 +22,7 @@ import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
+import { readKept } from "./kept";
 
 export type DownstreamTask = ClassificationTask;
 
@@ -189,7 +190,7 @@ export function heldOutRows(r: PretrainingResult): Record<string, string | numbe
 /** The saved result of a preset, if `npm run reproduce -- pretraining` (or this notebook) made one. */
 export function readPretrainingResult(preset: string): PretrainingResult | undefined {
   const file = path.join(PROJECT_ROOT, "results", `pretraining-${resolvePreset(preset)}.json`);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PretrainingResult) : undefined;
+  return readKept<PretrainingResult>(file);
 }
 
 /** How each family's tokenizer cuts the same kind of sentence in several scripts (for teaching). */

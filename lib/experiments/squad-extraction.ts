@@ -27,7 +27,7 @@ import { TextTokenizer } from "../tokenize/tokenizer";
 import { copyTokenizerFiles } from "../tokenize/train";
 import { SpanExample, contextWords, fineTuneSpan, spanFeatures } from "../train/span";
 import { squadScores } from "../train/squad-metric";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 
@@ -230,7 +230,7 @@ function resultFile(preset: Preset, root = PROJECT_ROOT): string {
 
 export function readSquadExtractionResult(preset: string, root = PROJECT_ROOT): SquadExtractionResult | undefined {
   const file = resultFile(resolvePreset(preset), root);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SquadExtractionResult) : undefined;
+  return readKept<SquadExtractionResult>(file);
 }
 
 /**

@@ -16,7 +16,6 @@
  * results/runs/tinybert-<preset>/<settings hash>/; the result is results/distill/tinybert-<preset>.json.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
 import { attentionGap, attentionOf } from "../distill/attention-maps";
@@ -33,7 +32,7 @@ import { TextTokenizer } from "../tokenize/tokenizer";
 import { EncodedExample, accuracyOf, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { distillationSets, distillationSetup, distillationTeacher, sharedMiniature } from "./distillation";
-import { kept } from "./kept";
+import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask, TASK_LABELS, readTask } from "./tasks";
 
@@ -178,7 +177,7 @@ function resultFile(preset: Preset): string {
 
 export function readTinyBertResult(preset: string): TinyBertResult | undefined {
   const file = resultFile(resolvePreset(preset));
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as TinyBertResult) : undefined;
+  return readKept<TinyBertResult>(file);
 }
 
 function summary(name: string, model: EncoderModel): ModelSummary {

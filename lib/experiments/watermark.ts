@@ -11,7 +11,6 @@
  * hash>/, so a killed run resumes; the result is results/defend/watermark-<preset>.json.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
 import { queryKey } from "../defend/query-rng";
@@ -34,6 +33,7 @@ import { SQUAD_EXTRACTION_SIZES, squadExtractionSplits, trainSquadVictim } from 
 import { Preset, resolvePreset } from "./presets";
 import { headOf, readTask } from "./tasks";
 import { WatermarkRun, watermarkTrio } from "./watermark-trio";
+import { readKept } from "./kept";
 
 export type WatermarkTask = "mnli" | "squad";
 export const WATERMARK_TASKS: readonly WatermarkTask[] = ["mnli", "squad"];
@@ -228,5 +228,5 @@ function resultFile(preset: Preset, root = RESULTS): string {
 
 export function readWatermarkResult(preset: string, root = RESULTS): WatermarkResult | undefined {
   const file = resultFile(resolvePreset(preset), root);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as WatermarkResult) : undefined;
+  return readKept<WatermarkResult>(file);
 }
