@@ -27,7 +27,7 @@ import { pretrainingCorpus } from "../pretrain/corpus";
 import { miniature } from "../pretrain/miniatures";
 import { MlmDataArgs, mlmScore } from "../pretrain/mlm";
 import { packSequences } from "../pretrain/packing";
-import { PretrainResult, RUNS_ROOT, modelDir, pretrainMiniature } from "../pretrain/pretrain";
+import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
 import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, accuracyOf, collate, predictLabels } from "../train/classify";
@@ -173,19 +173,10 @@ export interface DistillationSetup {
   root: string;
 }
 
-/**
- * pretrainMiniature, one process at a time per family and preset: a family's miniatures share its
- * tokenizer and models/ folder, which two processes pretraining at once (test files run in
- * parallel on a fresh checkout) would both write.
- */
-export function sharedMiniature(name: string, preset: Preset): Promise<PretrainResult> {
-  return withLock(path.join(RUNS_ROOT, `pretrain-${preset}`, `${miniature(name).family}-family`), () => pretrainMiniature(name, { preset }));
-}
-
 /** The setup of a preset, pretraining the teacher's miniature first if it is not in models/. */
 export async function distillationSetup(preset: Preset): Promise<DistillationSetup> {
   const size = DISTILLATION_SIZES[preset];
-  const pretrained = await sharedMiniature(size.teacher, preset);
+  const pretrained = await pretrainMiniature(size.teacher, { preset });
   const teacherDir = modelDir(size.teacher, preset);
   return { preset, size, teacherDir, tokenizer: await TextTokenizer.load(teacherDir), root: runsRoot(preset, size, pretrained.createdAt) };
 }
@@ -217,8 +208,16 @@ export async function distillationTeacher(setup: DistillationSetup, task: Classi
   });
 }
 
-export async function runDistillation(options: { preset?: string; reuse?: boolean } = {}): Promise<DistillationResult> {
+/**
+ * The whole experiment at a preset, written to results/distill/. `tasks` limits it to some tasks
+ * (their runs are kept, no result file is written): two processes, one per task, share the
+ * DistilBERT-style pretraining (the second waits for the first) and then train side by side; a
+ * run without `tasks` collects them.
+ */
+export async function runDistillation(options: { preset?: string; reuse?: boolean; tasks?: ClassificationTask[] } = {}): Promise<DistillationResult> {
   const preset = resolvePreset(options.preset);
+  const tasks = options.tasks ?? CLASSIFICATION_TASKS;
+  for (const t of tasks) if (!CLASSIFICATION_TASKS.includes(t)) throw new Error(`unknown distillation task "${t}"; the tasks are ${CLASSIFICATION_TASKS.join(", ")}`);
   const saved = options.reuse ? readDistillationResult(preset) : undefined;
   if (saved) return saved;
   const started = Date.now();
@@ -232,8 +231,9 @@ export async function runDistillation(options: { preset?: string; reuse?: boolea
   };
 
   // DistilBERT-style pretraining, once: every-other-layer student distilled from the pretrained teacher on its own corpus.
+  // Made after the first task's teacher, so a process per task trains its teacher while the other pretrains.
   const distilbertDir = path.join(root, "distilbert", "model");
-  result.distilbert = await kept(path.join(root, "distilbert", "outcome.json"), async () => {
+  const distilbertStudent = () => withLock(path.join(root, "distilbert"), () => kept(path.join(root, "distilbert", "outcome.json"), async () => {
     const teacher = loadModel(teacherDir, { task: "masked-lm" }).model;
     const student = initStudent(teacher, { task: "masked-lm", seed: 0 }).model;
     const corpus = pretrainingCorpus(miniature(size.teacher).family);
@@ -250,9 +250,9 @@ export async function runDistillation(options: { preset?: string; reuse?: boolea
     teacher.dispose();
     student.dispose();
     return outcome;
-  });
+  }));
 
-  for (const task of CLASSIFICATION_TASKS) {
+  for (const task of tasks) {
     const labels = TASK_LABELS[task];
     const sets = distillationSets(setup, task);
     const fineTune = (model: EncoderModel, name: string, steps: number, seed: number) =>
@@ -261,6 +261,7 @@ export async function runDistillation(options: { preset?: string; reuse?: boolea
     // The teacher: the pretrained miniature fine-tuned on the task (seed 0).
     const { model: teacher, accuracy, wallSeconds } = await distillationTeacher(setup, task, sets);
     result.teachers[task] = { accuracy, wallSeconds };
+    result.distilbert = await distilbertStudent();
     const teacherDev = predictLabels(teacher, sets.dev);
 
     for (const seed of size.seeds) {
@@ -296,7 +297,7 @@ export async function runDistillation(options: { preset?: string; reuse?: boolea
     teacher.dispose();
   }
   result.wallSeconds = (Date.now() - started) / 1000;
-  writeFileAtomic(resultFile(preset), JSON.stringify(result, null, 2) + "\n");
+  if (tasks.length === CLASSIFICATION_TASKS.length) writeFileAtomic(resultFile(preset), JSON.stringify(result, null, 2) + "\n");
   return result;
 }
 

@@ -48,6 +48,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { EncodedExample, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { XnliSubsets, realDataCount, realDataSubset, xnliSubsets } from "./polyglots-data";
+import { withLock } from "./lock";
 import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
@@ -293,8 +294,41 @@ export function xnliMean(scores: Record<XnliLanguage, number>, languages: readon
 
 const NON_ENGLISH = XNLI_LANGUAGES.filter((l) => l !== "en");
 
-/** The whole experiment at a preset, written to results/polyglots/polyglots-<preset>.json (saved result reused with `reuse`). */
+/** One of `count` processes sharing the experiment's runs: `index` is 1-based. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses "k/n" (1 ≤ k ≤ n) as a shard. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) throw new Error(`--shard "${text}" is not k/n with 1 ≤ k ≤ n; e.g. --shard 1/2 in one process and --shard 2/2 in another`);
+  return shard;
+}
+
+/** The items a shard takes: every count-th, starting at its index (the shards of a count partition the items). */
+export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
+  return items.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/**
+ * The whole experiment at a preset, written to results/polyglots/polyglots-<preset>.json (saved
+ * result reused with `reuse`). With `shard`, this process trains only every count-th run (and
+ * what those need: the shared victim, the query logs, an after-stage's own 0 % extractor), keeps
+ * them and writes no result: `count` processes side by side, then a run without `shard` collects.
+ */
 export async function runPolyglots(options: { preset?: string; reuse?: boolean } = {}): Promise<PolyglotsResult> {
+  return (await polyglots(options)) as PolyglotsResult;
+}
+
+/** This process's share of the runs (see runPolyglots), kept under results/runs/. */
+export async function runPolyglotsShard(shard: Shard, options: { preset?: string } = {}): Promise<PolyglotRun[]> {
+  return (await polyglots({ ...options, shard })) as PolyglotRun[];
+}
+
+async function polyglots(options: { preset?: string; reuse?: boolean; shard?: Shard }): Promise<PolyglotsResult | PolyglotRun[]> {
   const preset = resolvePreset(options.preset);
   const saved = options.reuse ? readPolyglotsResult(preset) : undefined;
   if (saved) return saved;
@@ -329,7 +363,7 @@ export async function runPolyglots(options: { preset?: string; reuse?: boolean }
 
   // The victim: fine-tuned once, then asked through a memo (hard labels only).
   const victimDir = path.join(root, "victim", "model");
-  const victimInfo = await kept(path.join(root, "victim", "victim.json"), async () => {
+  const victimInfo = await withLock(path.join(root, "victim"), () => kept(path.join(root, "victim", "victim.json"), async () => {
     const t0 = Date.now();
     const from = modelDir(size.victim, preset);
     const tokenizer = await TextTokenizer.load(from);
@@ -342,7 +376,7 @@ export async function runPolyglots(options: { preset?: string; reuse?: boolean }
     const scores = xnliAccuracies(model, tokenizer, xnli, size.maxLength, cache);
     model.dispose();
     return { miniature: size.victim, mnliDev: accuracy, xnli: scores, steps: run.steps, trainSeconds: run.wallSeconds, runSeconds: (Date.now() - t0) / 1000 };
-  });
+  }));
   const local = await LocalVictim.load(victimDir, { maxLength: size.maxLength, exposesProbabilities: false });
   const victim = new MemoVictim(local);
   const victimDev = (await victim.query(dev.inputs)).map((a) => a.label);
@@ -351,19 +385,18 @@ export async function runPolyglots(options: { preset?: string; reuse?: boolean }
   // The gibberish of each (vocabulary, seed), labelled by the victim once and kept.
   const queriesFor = async (vocabulary: Vocabulary, seed: number): Promise<VictimInput[]> => {
     const file = path.join(root, "queries", `${vocabulary}-seed${seed}.json`);
-    const log = await kept(file, async () => {
+    const log = await withLock(file, () => kept(file, async () => {
       const queries = gibberishNliPairs(queryCount, seed, sources[vocabulary]);
       return { vocabulary, seed, queries, labels: (await victim.query(queries)).map((a) => a.label) };
-    });
+    }));
     victim.remember(log.queries, log.labels.map((label) => ({ label })));
     return log.queries;
   };
 
   const runDir = (s: PolyglotSetting, seed: number) => path.join(root, `${s.id}-seed${seed}`);
-  const runs: PolyglotRun[] = [];
-  for (const setting of settings) {
-    for (const seed of setting.seeds) {
-      runs.push(await kept(path.join(runDir(setting, seed), "outcome.json"), async () => {
+  // One run, trained once whichever process gets to it first (the others wait for it and read its outcome).
+  const runOne = (setting: PolyglotSetting, seed: number): Promise<PolyglotRun> =>
+    withLock(runDir(setting, seed), () => kept(path.join(runDir(setting, seed), "outcome.json"), async () => {
         const t0 = Date.now();
         const from = modelDir(setting.from, preset);
         const real = setting.realPercent > 0 && setting.realPercent < 100 ? realDataSubset(train, setting.realPercent, seed) : undefined;
@@ -395,6 +428,7 @@ export async function runPolyglots(options: { preset?: string; reuse?: boolean }
         let queries = 0;
         if (setting.kind === "after") {
           const base = settings.find((s) => s.kind === "extract" && s.from === setting.from && s.realPercent === 0 && s.vocabulary === "wikitext")!;
+          await runOne(base, seed); // another shard's run: wait for it (or train it) before starting from its model
           const baseDir = path.join(runDir(base, seed), "model");
           if (!fs.existsSync(path.join(baseDir, "model.safetensors"))) throw new Error(`${baseDir}: the 0 % extractor this after-stage starts from is missing; delete ${path.join(runDir(base, seed), "outcome.json")} so it is trained again`);
           model = loadModel(baseDir, { task: "sequence-classification" }).model;
@@ -421,7 +455,13 @@ export async function runPolyglots(options: { preset?: string; reuse?: boolean }
           model.dispose();
         }
       }));
-    }
+  const jobs = settings.flatMap((setting) => setting.seeds.map((seed) => ({ setting, seed })));
+  const runs: PolyglotRun[] = [];
+  for (const { setting, seed } of options.shard ? shardOf(jobs, options.shard) : jobs) runs.push(await runOne(setting, seed));
+  if (options.shard) {
+    local.dispose();
+    console.log(`[polyglots] shard ${options.shard.index}/${options.shard.count}: ${runs.length} of ${jobs.length} runs kept; run without --shard to collect them all`);
+    return runs;
   }
   local.dispose();
 

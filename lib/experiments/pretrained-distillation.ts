@@ -25,10 +25,10 @@ import { withLabels } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
-import { modelDir } from "../pretrain/pretrain";
+import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
 import { EncodedExample, accuracyOf, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
-import { distillationSets, distillationSetup, distillationTeacher, sharedMiniature } from "./distillation";
+import { distillationSets, distillationSetup, distillationTeacher } from "./distillation";
 import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
 import { ClassificationTask, TASK_LABELS } from "./tasks";
@@ -226,7 +226,7 @@ export async function runPretrainedDistillation(options: RunPretrainedDistillati
   const checkpoints: Record<string, string> = {};
   for (const spec of size.students) {
     const name = sourceMiniature(spec.pretrained);
-    checkpoints[name] = (await sharedMiniature(name, preset)).createdAt;
+    checkpoints[name] = (await pretrainMiniature(name, { preset })).createdAt;
   }
   // Keyed by the sizes, notebook 02's run folder (its sizes and teacher checkpoint) and the students' checkpoints.
   const key = createHash("sha256").update(JSON.stringify({ size, teacher: path.basename(setup.root), checkpoints })).digest("hex").slice(0, 10);

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../engine/backend";
 import { PROJECT_ROOT } from "../data/paths";
+import { withLock } from "../experiments/lock";
 import { Preset, resolvePreset } from "../experiments/presets";
 import { makeConfig } from "../model/config";
 import { EncoderModel } from "../model/encoder";
@@ -93,14 +94,27 @@ export interface PretrainOptions {
   runsRoot?: string;
 }
 
-/** Pretrains miniature `name` (or returns the saved record if it exists and `force` is off). */
+/**
+ * Pretrains miniature `name` (or returns the saved record if it exists and `force` is off). One
+ * process at a time per family and preset: a family's miniatures share its tokenizer and models/
+ * folder, which two processes (experiments run per task, test files in parallel on a fresh
+ * checkout) would otherwise both write; the second waits and then reads the first one's record.
+ */
 export async function pretrainMiniature(name: string, options: PretrainOptions = {}): Promise<PretrainResult> {
-  const spec = miniature(name);
   const preset = resolvePreset(options.preset);
-  const seed = options.seed ?? 0;
   const modelsRoot = options.modelsRoot ?? MODELS_ROOT;
   const existing = readPretrainResult(name, preset, modelsRoot);
   if (existing && !options.force) return existing;
+  const familyLock = path.join(options.runsRoot ?? RUNS_ROOT, `pretrain-${preset}`, `${miniature(name).family}-family`);
+  return withLock(familyLock, async () => {
+    const made = readPretrainResult(name, preset, modelsRoot); // by the process we waited for
+    return made && !options.force ? made : trainMiniature(name, preset, modelsRoot, options);
+  });
+}
+
+async function trainMiniature(name: string, preset: Preset, modelsRoot: string, options: PretrainOptions): Promise<PretrainResult> {
+  const spec = miniature(name);
+  const seed = options.seed ?? 0;
   await initBackend();
   const size = pretrainSize(spec, preset);
   const corpus = pretrainingCorpus(spec.family);

@@ -121,3 +121,19 @@ test("a run killed with SIGKILL after its first checkpoint and started again end
     assert.ok(fs.readFileSync(path.join(dir, file)).equals(fs.readFileSync(path.join(straightDir, file))), `${file} differs from the uninterrupted run's`);
   }
 });
+
+test("two processes asking for the same missing miniature at once train it once; the second reads the first one's record", async () => {
+  const shared = roots("shared");
+  const run = () => new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args(shared), { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`tiny pretraining failed:\n${err}`))));
+  });
+  const made = (await Promise.all([run(), run()])).map((out) => /createdAt (\S+)/.exec(out)?.[1]);
+  const r = readPretrainResult(NAME, "tiny", shared.models)!;
+  assert.deepEqual(made, [r.createdAt, r.createdAt], "each process got a record of its own training: the miniature was trained twice");
+  assert.ok(!fs.existsSync(path.join(shared.runs, "pretrain-tiny", "en-family.lock")), "the lock was left behind");
+});
