@@ -72,7 +72,9 @@ showTable(rows, { digits: 3 });"""),
 `runDistillation` fine-tunes the teacher on each task, runs the DistilBERT-style pretraining once
 (student initialised from teacher layers 0 and 2; WikiText-2, the teacher's own pretraining corpus),
 then trains every student for every seed. Each finished run is kept beside its checkpoints, so an
-interrupted run resumes where it stopped. Dev sets (SST-2 dev, MNLI dev matched) are scored once per
+interrupted run resumes where it stopped; from a shell, `npm run reproduce -- distill --task sst2` and
+`--task mnli` run the two tasks on two cores (the pretraining is done once), and this cell then only
+collects them. Dev sets (SST-2 dev, MNLI dev matched) are scored once per
 model, at the end of its training; nothing is chosen on them."""),
     ("code", """import { runDistillation } from "../lib/experiments/distillation";
 

@@ -76,7 +76,8 @@ console.log(`CORD-19's 10k vocabulary shares ${(100 * vocabularyOverlap(cord19, 
     ("markdown", """## 3. Train the victim, steal it, score everything
 
 `runPolyglots` does the whole experiment and keeps every finished piece beside its checkpoints, so an
-interrupted run resumes where it stopped:
+interrupted run resumes where it stopped (from a shell, `npm run reproduce -- polyglots --shard 1/2` and
+`--shard 2/2` share the runs between two cores, and this cell then only collects them):
 
 1. **Victim**: `en-L4-H256` fine-tuned on the victim's training set (MNLI), served in-process with hard labels only.
 2. **Queries**: for each seed, as many gibberish pairs as `scale` × the victim's training set, labelled by the
