@@ -86,7 +86,9 @@ magnitudes, rewinds the survivors to $\\theta_0$ (the task head re-initialised f
 fine-tunes again. The last round is the **ticket**. Then, at the ticket's sparsity: **random pruning**
 (a random mask with exactly as many zeros in each matrix as the ticket) and **random re-init** (the ticket's
 mask on freshly initialised weights); on seed 0 random pruning also runs at every round, for the curves.
-Every fine-tuning checkpoints, so a killed run resumes at its last finished round; saved results are reused
+Every fine-tuning checkpoints, so a killed run resumes at its last finished round. A finished task leaves a
+small part in `results/lottery/parts-<preset>/` (its runs, and for MLM its tickets), read from there afterwards;
+from a shell, `npm run reproduce -- lottery --task mlm` runs one task at a time. Saved results are reused
 (delete `results/lottery/lottery-<preset>.json` to collect again)."""),
     ("code", """import { runLottery } from "../lib/experiments/lottery";
 

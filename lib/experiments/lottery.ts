@@ -17,7 +17,7 @@ import { lineFigure } from "../display/line-figure";
 import { backendInfo, initBackend } from "../engine/backend";
 import { readSafetensors, writeFileAtomic } from "../model/safetensors";
 import { runBaseline } from "../prune/baselines";
-import { ImpRound, iterativeMagnitudePruning, roundDir } from "../prune/imp";
+import { ImpRound, iterativeMagnitudePruning } from "../prune/imp";
 import { MASKS_FILE, saveMasks } from "../prune/mask-file";
 import { PruningHooks, maskedFineTune, readRecord, writeRecord } from "../prune/masked-run";
 import { MatrixType, applyMasks, disposeMasks, matrixRole } from "../prune/masks";
@@ -200,9 +200,49 @@ function resultFile(preset: Preset): string {
   return path.join(PROJECT_ROOT, "results", "lottery", `lottery-${preset}.json`);
 }
 
+/**
+ * A finished task's slice of the result. The run folders (checkpoints, every round's masks) are
+ * large and stay out of git; the slice is small and is a result, so a task finished in one
+ * session (or on one machine) is collected later without its folders. `key` is the task folder's
+ * path under results/runs: other settings or another θ0 give another key, and the slice is not used.
+ */
+export interface LotteryPart {
+  key: string;
+  task: LotteryTask;
+  data: { train: number; dev: number };
+  runs: LotteryRun[];
+  ticket?: TicketMap;
+  prunable: number;
+}
+
+function partsDir(preset: Preset): string {
+  return path.join(PROJECT_ROOT, "results", "lottery", `parts-${preset}`);
+}
+
+export function partFile(preset: Preset, task: LotteryTask): string {
+  return path.join(partsDir(preset), `${task}.json`);
+}
+
+/** The MLM ticket of a seed, copied beside the parts when the MLM task finishes: the transfer runs of SST-2 and MNLI start from it. */
+function mlmTicketFile(preset: Preset, seed: number): string {
+  return path.join(partsDir(preset), `mlm-ticket-seed${seed}.safetensors`);
+}
+
+/** The task's kept slice when it was made with these settings (`key`), else undefined. */
+export function readLotteryPart(preset: Preset, task: LotteryTask, key: string): LotteryPart | undefined {
+  const part = readKept<LotteryPart>(partFile(preset, task));
+  return part && part.key === key && part.task === task ? part : undefined;
+}
+
 export function readLotteryResult(preset: string): LotteryResult | undefined {
   const file = resultFile(resolvePreset(preset));
   return readKept<LotteryResult>(file);
+}
+
+/** Writes a finished task's part; for MLM, its tickets first, so a part on disk always has them. */
+function writeLotteryPart(preset: Preset, part: LotteryPart, mlmTickets: { seed: number; file: string }[]): void {
+  for (const { seed, file } of mlmTickets) writeFileAtomic(mlmTicketFile(preset, seed), fs.readFileSync(file));
+  writeFileAtomic(partFile(preset, part.task), JSON.stringify(part, null, 2) + "\n");
 }
 
 /** The per-matrix sparsity of a masks file, read without building a model. */
@@ -246,8 +286,10 @@ function metricOf(task: LotteryTask, metrics: Record<string, number>): number {
 
 /**
  * The whole experiment at a preset, written to results/lottery/lottery-<preset>.json. `tasks`
- * limits it to some tasks (their runs are kept, no result file is written); SST-2 and MNLI run
- * their transfer check only when the MLM ticket of the seed exists.
+ * limits it to some tasks (no result file is written). Each finished task leaves its part in
+ * results/lottery/parts-<preset>/ and is read from there afterwards, even when its run folders
+ * are gone; an unfinished one resumes from its kept runs. SST-2 and MNLI run their transfer check
+ * only once the MLM task has finished (its part holds the tickets), and write no part before.
  */
 export async function runLottery(options: { preset?: string; reuse?: boolean; tasks?: LotteryTask[]; progress?: boolean } = {}): Promise<LotteryResult> {
   const preset = resolvePreset(options.preset);
@@ -267,24 +309,35 @@ export async function runLottery(options: { preset?: string; reuse?: boolean; ta
     tasks, data: {}, runs: [], tickets: {}, prunable: {}, paper: PAPER_LOTTERY, paperSparsity: LOTTERY_SPARSITY, wallSeconds: 0, computeSeconds: 0,
   };
   const runsRoot = path.join(PROJECT_ROOT, "results", "runs");
-  const mlmTicket = (seed: number) => {
-    const dir = path.join(taskDir(preset, size, pretrained.createdAt, "mlm"), `seed${seed}`, "imp");
-    const last = roundDir(dir, roundsToReach(LOTTERY_SPARSITY.mlm, size.rate));
-    return fs.existsSync(path.join(last, "metrics.json")) ? path.join(last, MASKS_FILE) : undefined;
-  };
+  const keyOf = (task: LotteryTask) => path.relative(runsRoot, taskDir(preset, size, pretrained.createdAt, task));
+  // The MLM tickets are read from the copies beside the MLM part, so the transfer runs do not need the MLM run folders.
+  const mlmPart = () => readLotteryPart(preset, "mlm", keyOf("mlm"));
+  const mlmTicket = (seed: number) => (mlmPart() && fs.existsSync(mlmTicketFile(preset, seed)) ? mlmTicketFile(preset, seed) : undefined);
 
   for (const task of tasks) {
+    const part = readLotteryPart(preset, task, keyOf(task));
+    if (part) {
+      result.data[task] = part.data;
+      result.runs.push(...part.runs);
+      if (part.ticket) result.tickets[task] = part.ticket;
+      result.prunable[task] = part.prunable;
+      continue;
+    }
     const prepared = prepareTask(task, tokenizer, from, size.tasks[task], { ...size, progress: options.progress });
     result.data[task] = { train: prepared.train, dev: prepared.dev };
     const dir = taskDir(preset, size, pretrained.createdAt, task);
+    const taskRuns: LotteryRun[] = [];
+    let complete = true;
     const push = (seed: number, kind: LotteryRunKind, round: number, target: number, r: { sparsity: number; metrics: Record<string, number>; wallSeconds: number }) =>
-      result.runs.push({ task, seed, kind, round, target, sparsity: r.sparsity, metric: metricOf(task, r.metrics), metrics: r.metrics, wallSeconds: r.wallSeconds });
+      taskRuns.push({ task, seed, kind, round, target, sparsity: r.sparsity, metric: metricOf(task, r.metrics), metrics: r.metrics, wallSeconds: r.wallSeconds });
+    const mlmTickets: { seed: number; file: string }[] = [];
     for (const seed of size.seeds) {
       const seedDir = path.join(dir, `seed${seed}`);
       const hooks = prepared.hooks(seed, (d) => path.relative(runsRoot, d));
       const { rounds } = await iterativeMagnitudePruning(hooks, { outDir: path.join(seedDir, "imp"), finalSparsity: LOTTERY_SPARSITY[task], rate: size.rate, scope: size.scope });
       for (const r of rounds) push(seed, "imp", r.round, r.target, r);
       const ticket: ImpRound = rounds[rounds.length - 1];
+      if (task === "mlm") mlmTickets.push({ seed, file: ticket.masksFile });
       result.prunable[task] = ticket.prunable;
       if (seed === size.seeds[0]) result.tickets[task] = ticketMap(ticket.masksFile, task, seed);
       const curve = size.curveSeeds.includes(seed) ? rounds.slice(1) : [ticket];
@@ -303,9 +356,12 @@ export async function runLottery(options: { preset?: string; reuse?: boolean; ta
         const random = await runBaseline(hooks, "random-pruning", path.join(transferDir, MASKS_FILE), { outDir: path.join(transferDir, "random"), seed });
         push(seed, "transfer-random", mlmRound, LOTTERY_SPARSITY.mlm, random);
       } else if ((TRANSFER_TASKS as readonly string[]).includes(task)) {
-        console.log(`[lottery] ${task} seed ${seed}: no MLM ticket yet, transfer check skipped (run the mlm task first)`);
+        complete = false;
+        console.log(`[lottery] ${task} seed ${seed}: no MLM ticket yet, transfer check skipped (run the mlm task first; this task's part is not written until it has it)`);
       }
     }
+    result.runs.push(...taskRuns);
+    if (complete) writeLotteryPart(preset, { key: keyOf(task), task, data: result.data[task]!, runs: taskRuns, ticket: result.tickets[task], prunable: result.prunable[task]! }, mlmTickets);
   }
   result.wallSeconds = (Date.now() - started) / 1000;
   result.computeSeconds = result.runs.reduce((n, r) => n + r.wallSeconds, 0);
