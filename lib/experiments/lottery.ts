@@ -213,6 +213,8 @@ export interface LotteryPart {
   runs: LotteryRun[];
   ticket?: TicketMap;
   prunable: number;
+  /** SST-2 and MNLI: the key of the MLM part whose tickets their transfer runs used (a new MLM run makes the part stale). */
+  mlmKey?: string;
 }
 
 function partsDir(preset: Preset): string {
@@ -228,10 +230,15 @@ function mlmTicketFile(preset: Preset, seed: number): string {
   return path.join(partsDir(preset), `mlm-ticket-seed${seed}.safetensors`);
 }
 
-/** The task's kept slice when it was made with these settings (`key`), else undefined. */
-export function readLotteryPart(preset: Preset, task: LotteryTask, key: string): LotteryPart | undefined {
+/** The task's kept slice when it was made with these settings (`key`) and, for SST-2 / MNLI, from the MLM part `mlmKey`; else undefined. */
+export function readLotteryPart(preset: Preset, task: LotteryTask, key: string, mlmKey?: string): LotteryPart | undefined {
   const part = readKept<LotteryPart>(partFile(preset, task));
-  return part && part.key === key && part.task === task ? part : undefined;
+  if (!part || part.key !== key || part.task !== task) return undefined;
+  return isTransferTask(task) && part.mlmKey !== mlmKey ? undefined : part;
+}
+
+function isTransferTask(task: LotteryTask): task is TransferTask {
+  return (TRANSFER_TASKS as readonly string[]).includes(task);
 }
 
 export function readLotteryResult(preset: string): LotteryResult | undefined {
@@ -315,7 +322,7 @@ export async function runLottery(options: { preset?: string; reuse?: boolean; ta
   const mlmTicket = (seed: number) => (mlmPart() && fs.existsSync(mlmTicketFile(preset, seed)) ? mlmTicketFile(preset, seed) : undefined);
 
   for (const task of tasks) {
-    const part = readLotteryPart(preset, task, keyOf(task));
+    const part = readLotteryPart(preset, task, keyOf(task), keyOf("mlm"));
     if (part) {
       result.data[task] = part.data;
       result.runs.push(...part.runs);
@@ -347,21 +354,21 @@ export async function runLottery(options: { preset?: string; reuse?: boolean; ta
       }
       const reinit = await runBaseline(hooks, "random-reinit", ticket.masksFile, { outDir: path.join(seedDir, "random-reinit"), seed: 1000 + seed });
       push(seed, "random-reinit", ticket.round, ticket.target, reinit);
-      const source = (TRANSFER_TASKS as readonly string[]).includes(task) ? mlmTicket(seed) : undefined;
+      const source = isTransferTask(task) ? mlmTicket(seed) : undefined;
       if (source) {
-        const transferDir = path.join(seedDir, `transfer-mlm-${hash(path.relative(PROJECT_ROOT, source))}`);
+        const transferDir = path.join(seedDir, `transfer-mlm-${hash(keyOf("mlm"))}`); // a new MLM run: new transfer runs
         const transfer = await runTransfer(hooks, source, transferDir);
         const mlmRound = roundsToReach(LOTTERY_SPARSITY.mlm, size.rate);
         push(seed, "transfer-mlm", mlmRound, LOTTERY_SPARSITY.mlm, transfer);
         const random = await runBaseline(hooks, "random-pruning", path.join(transferDir, MASKS_FILE), { outDir: path.join(transferDir, "random"), seed });
         push(seed, "transfer-random", mlmRound, LOTTERY_SPARSITY.mlm, random);
-      } else if ((TRANSFER_TASKS as readonly string[]).includes(task)) {
+      } else if (isTransferTask(task)) {
         complete = false;
         console.log(`[lottery] ${task} seed ${seed}: no MLM ticket yet, transfer check skipped (run the mlm task first; this task's part is not written until it has it)`);
       }
     }
     result.runs.push(...taskRuns);
-    if (complete) writeLotteryPart(preset, { key: keyOf(task), task, data: result.data[task]!, runs: taskRuns, ticket: result.tickets[task], prunable: result.prunable[task]! }, mlmTickets);
+    if (complete) writeLotteryPart(preset, { key: keyOf(task), task, data: result.data[task]!, runs: taskRuns, ticket: result.tickets[task], prunable: result.prunable[task]!, ...(isTransferTask(task) ? { mlmKey: keyOf("mlm") } : {}) }, mlmTickets);
   }
   result.wallSeconds = (Date.now() - started) / 1000;
   result.computeSeconds = result.runs.reduce((n, r) => n + r.wallSeconds, 0);

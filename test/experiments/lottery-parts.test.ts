@@ -36,7 +36,11 @@ test("lottery parts: written per finished task, the MLM tickets beside them, rea
   assert.deepEqual(again.tickets, { mlm: mlm.tickets.mlm, sst2: sst2.tickets.sst2 });
   assert.equal(fs.existsSync(runsDir), false, "nothing was trained again");
 
-  // Another θ0 or other settings give another key: the part is not used for them.
+  // Another θ0 or other settings give another key: the part is not used for them; nor is a transfer task's part made from another MLM part's tickets.
   assert.equal(readLotteryPart("tiny", "mlm", mlmPart.key + "-other"), undefined);
   assert.deepEqual(readLotteryPart("tiny", "mlm", mlmPart.key)?.runs, mlm.runs);
+  const sst2Part = JSON.parse(fs.readFileSync(partFile("tiny", "sst2"), "utf8")) as LotteryPart;
+  assert.equal(sst2Part.mlmKey, mlmPart.key);
+  assert.equal(readLotteryPart("tiny", "sst2", sst2Part.key, mlmPart.key + "-other"), undefined);
+  assert.deepEqual(readLotteryPart("tiny", "sst2", sst2Part.key, mlmPart.key)?.runs, sst2.runs);
 });
