@@ -1,7 +1,7 @@
 """PyTorch check of our MLM pretraining (issue 5): Hugging Face BertForMaskedLM with en-L2-H128's config,
 trained from random init on the same packed WikiText-2 sequences, with the same masking rule (15 %, 80/10/10,
-static masks x10), AdamW (0.01 decay, none on biases / LayerNorm), warmup 6 % + linear decay over 4,000
-steps, clipping at 1.0 and batch 32; held-out MLM accuracy on our exact masked set every 400 steps, beside
+static masks x10), AdamW (0.01 decay, none on biases / LayerNorm), warmup + linear decay, clipping at 1.0,
+batch and peak learning rate as our run (all read from the data file); held-out MLM accuracy on our exact masked set every 400 steps, beside
 the committed checkpoint's, scored here first (it must equal models/en-L2-H128/pretraining.json's).
 
 Usage: node --import tsx scripts/mlm-reference-data.ts && python scripts/mlm_reference.py [steps=1200] [threads=1]
@@ -17,7 +17,7 @@ d = json.load(open("results/tmp/mlm-reference-data.json"))
 train = np.array(d["train"], dtype=np.int64)  # [N, 128]
 N, T = train.shape
 V, mask_id, specials, P = d["vocabSize"], d["maskId"], set(d["specialIds"]), d["maxPredictions"]
-copies, total, warmup, peak, B = 10, 4000, 240, 1e-3, 32
+copies, total, warmup, peak, B = d["copies"], d["steps"], d["warmupSteps"], d["learningRate"], d["batchSize"]  # our run's settings
 text_ids = np.array([i for i in range(V) if i not in specials])
 
 def masked(i):

@@ -226,7 +226,7 @@ export function partFile(preset: Preset, task: LotteryTask): string {
 }
 
 /** The MLM ticket of a seed, copied beside the parts when the MLM task finishes: the transfer runs of SST-2 and MNLI start from it. */
-function mlmTicketFile(preset: Preset, seed: number): string {
+export function mlmTicketFile(preset: Preset, seed: number): string {
   return path.join(partsDir(preset), `mlm-ticket-seed${seed}.safetensors`);
 }
 

@@ -112,6 +112,19 @@ export async function pretrainMiniature(name: string, options: PretrainOptions =
   });
 }
 
+/** Warmup of every pretraining run, as a fraction of its steps. */
+export const PRETRAIN_WARMUP_RATIO = 0.06;
+
+/**
+ * The masks of a pretraining run: 10 static variants per training sequence (BERT's dupe_factor),
+ * at most 15 % + 1 predictions per sequence; the held-out set masked with one fixed seed, so every
+ * model and seed is scored on the same masks.
+ */
+export function pretrainingMasks(tokenizer: TextTokenizer, size: PretrainSize, seed: number): { train: MlmDataArgs; heldOut: MlmDataArgs } {
+  const train: MlmDataArgs = { maskId: tokenizer.maskId, vocabSize: tokenizer.vocabSize, specialIds: tokenizer.specialIds, padId: tokenizer.padId, seed, copies: 10, maxPredictions: Math.round(size.seqLen * 0.15) + 1 };
+  return { train, heldOut: { ...train, seed: 12345 } };
+}
+
 async function trainMiniature(name: string, preset: Preset, modelsRoot: string, options: PretrainOptions): Promise<PretrainResult> {
   const spec = miniature(name);
   const seed = options.seed ?? 0;
@@ -135,12 +148,11 @@ async function trainMiniature(name: string, preset: Preset, modelsRoot: string, 
     intermediate_size: 4 * size.hidden, max_position_embeddings: spec.family === "en" ? 512 : 514, pad_token_id: tokenizer.padId,
   });
   const model = EncoderModel.create(config, "masked-lm", seed);
-  const maskArgs: MlmDataArgs = { maskId: tokenizer.maskId, vocabSize: tokenizer.vocabSize, specialIds: tokenizer.specialIds, padId: tokenizer.padId, seed, copies: 10, maxPredictions: Math.round(size.seqLen * 0.15) + 1 };
-  const evalArgs: MlmDataArgs = { ...maskArgs, seed: 12345 }; // the same held-out masks for every model and seed
+  const { train: maskArgs, heldOut: evalArgs } = pretrainingMasks(tokenizer, size, seed);
   const { data, hooks } = mlmTask(model, train_, maskArgs);
   const runDir = path.join(options.runsRoot ?? RUNS_ROOT, `pretrain-${preset}`, `${name}-seed${seed}`);
   const run = await train(model, data, { ...hooks, evaluate: () => ({ mlm_accuracy: mlmScore(model, mixedHeldOut, evalArgs).accuracy }) }, {
-    outDir: runDir, batchSize: size.batchSize, maxSteps: size.steps, epochs: 1000, learningRate: size.learningRate, warmupRatio: 0.06,
+    outDir: runDir, batchSize: size.batchSize, maxSteps: size.steps, epochs: 1000, learningRate: size.learningRate, warmupRatio: PRETRAIN_WARMUP_RATIO,
     evalEvery: size.evalEvery, seed, label: `pretrain ${name} (${preset})`, logEvery: 10, progress: options.progress, bucketWindow: 1,
   });
 

@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../lib/data/paths";
-import { LotteryPart, partFile, readLotteryPart, runLottery } from "../../lib/experiments/lottery";
+import { LotteryPart, mlmTicketFile, partFile, readLotteryPart, runLottery } from "../../lib/experiments/lottery";
 
 const runsDir = path.join(PROJECT_ROOT, "results", "runs", "lottery-tiny");
-const ticketFile = (seed: number) => path.join(path.dirname(partFile("tiny", "mlm")), `mlm-ticket-seed${seed}.safetensors`);
 
 test("lottery parts: written per finished task, the MLM tickets beside them, read back with the run folders gone", { timeout: 600_000 }, async () => {
   for (const task of ["mlm", "sst2"] as const) fs.rmSync(partFile("tiny", task), { force: true });
@@ -24,7 +23,7 @@ test("lottery parts: written per finished task, the MLM tickets beside them, rea
   const mlm = await runLottery({ preset: "tiny", tasks: ["mlm"] });
   const mlmPart = JSON.parse(fs.readFileSync(partFile("tiny", "mlm"), "utf8")) as LotteryPart;
   assert.deepEqual(mlmPart.runs, mlm.runs);
-  for (const seed of mlm.size.seeds) assert.ok(fs.existsSync(ticketFile(seed)), `the MLM ticket of seed ${seed} is kept beside the part`);
+  for (const seed of mlm.size.seeds) assert.ok(fs.existsSync(mlmTicketFile("tiny", seed)), `the MLM ticket of seed ${seed} is kept beside the part`);
 
   const sst2 = await runLottery({ preset: "tiny", tasks: ["sst2"] });
   assert.equal(sst2.runs.filter((r) => r.kind === "transfer-mlm").length, sst2.size.seeds.length, "one transfer run per seed, from the kept MLM tickets");
