@@ -130,7 +130,9 @@ showFigure(xnliHeatmapFigure(result));"""),
 
 The 0 %-real multilingual extractor again, its gibberish drawn from the CORD-19 abstracts' vocabulary
 instead of WikiText's. The paper: 78.6 → random chance. Chance here is the share of the most frequent label
-in the dev subset (what a constant answer scores)."""),
+in the dev subset (what a constant answer scores). The column of the victim's answers shows how it labelled
+each vocabulary's gibberish: an extractor learns only the distinctions those labels make, so a victim that
+gives nearly one answer to gibberish teaches little more than that answer."""),
     ("code", """import { ablationRows } from "../lib/experiments/polyglots";
 
 showTable(ablationRows(result));"""),

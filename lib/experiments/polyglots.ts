@@ -238,6 +238,12 @@ export interface PolyglotsResult {
   victim: { miniature: string; mnliDev: number; xnli: Record<XnliLanguage, number>; steps: number; trainSeconds: number; runSeconds: number };
   runs: PolyglotRun[];
   vocabularies: { wikitext: { size: number; top: string[] }; cord19: { size: number; top: string[]; distinctive: string[]; overlapWithWikitext: number } };
+  /**
+   * How the victim labelled each kept set of gibberish queries: answer counts in TASK_LABELS.mnli's
+   * order. A victim that gives nearly one answer to gibberish leaves the extractor little to learn.
+   * (Absent from results written before it was recorded.)
+   */
+  victimAnswers?: { vocabulary: Vocabulary; seed: number; counts: number[] }[];
   figure: {
     miniature: string;
     referenceExamples: number;
@@ -479,6 +485,14 @@ async function polyglots(options: { preset?: string; reuse?: boolean; shard?: Sh
 
   const counts = new Map<number, number>();
   for (const l of dev.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const victimAnswers = settings.filter((s) => s.vocabulary).flatMap((s) => s.seeds.map((seed) => ({ vocabulary: s.vocabulary!, seed })))
+    .filter((q, i, all) => all.findIndex((o) => o.vocabulary === q.vocabulary && o.seed === q.seed) === i)
+    .flatMap(({ vocabulary, seed }) => {
+      const file = path.join(root, "queries", `${vocabulary}-seed${seed}.json`);
+      if (!fs.existsSync(file)) return [];
+      const answers = (JSON.parse(fs.readFileSync(file, "utf8")) as { labels: number[] }).labels;
+      return [{ vocabulary, seed, counts: labels.map((_, k) => answers.filter((a) => a === k).length) }];
+    });
   const result: PolyglotsResult = {
     experiment: "polyglots", preset, backend: backendInfo().name, engine: backendInfo().engine, size, settings, miniatures,
     data: {
@@ -486,7 +500,7 @@ async function polyglots(options: { preset?: string; reuse?: boolean; shard?: Sh
       xnliExamples: xnli.ids.length, xnliIds: xnli.ids, queries: queryCount,
       realExamples: Object.fromEntries(size.realPercents.map((p) => [String(p), realDataCount(train.inputs.length, p)])),
     },
-    victim: victimInfo, runs,
+    victim: victimInfo, runs, victimAnswers,
     vocabularies: {
       wikitext: { size: wikitext.vocabulary.length, top: wikitext.vocabulary.slice(0, 10) },
       cord19: { size: cord19.vocabulary.length, top: cord19.vocabulary.slice(0, 10), distinctive: distinctiveWords(cord19, wikitext, 12), overlapWithWikitext: vocabularyOverlap(cord19, wikitext) },
@@ -609,17 +623,28 @@ export function table2Note(r: PolyglotsResult): string {
 /** The vocabulary ablation: the 0 %-real multilingual extractor with WikiText's vs CORD-19's vocabulary, MNLI dev. */
 export function ablationRows(r: PolyglotsResult): Record<string, string | number>[] {
   const xx = r.size.multilingual[0];
-  const row = (vocabulary: string, id: string, paper: string) => {
+  const answersColumn = `victim's answers on the queries (${TASK_LABELS.mnli.join(" / ")}, %)`;
+  const row = (vocabulary: string, id: string, paper: string, queries: Vocabulary) => {
     const runs = runsOf(r, id);
+    const shares = victimAnswerShares(r, queries);
     return {
       vocabulary, "MNLI dev (%)": runs.length ? percentMeanStd(runs.map((x) => x.mnliDev)) : "not run", "agreement with victim (%)": runs.length ? percentMeanStd(runs.map((x) => x.agreement)) : "",
-      seeds: runs.length, "chance: majority class (%)": pct(r.data.devMajority), "paper (%)": paper,
+      seeds: runs.length, "chance: majority class (%)": pct(r.data.devMajority), [answersColumn]: shares ? shares.map((x) => pct(x, 0)).join(" / ") : "not recorded", "paper (%)": paper,
     };
   };
   return [
-    row(`WikiText-2 top ${r.vocabularies.wikitext.size.toLocaleString("en-US")} words`, `extract-${xx}`, String(r.paper.vocabulary.wikitext)),
-    row(`CORD-19 abstracts top ${r.vocabularies.cord19.size.toLocaleString("en-US")} words (${pct(r.vocabularies.cord19.overlapWithWikitext, 0)} % shared with WikiText's)`, `cord19-${xx}`, r.paper.vocabulary.cord19),
+    row(`WikiText-2 top ${r.vocabularies.wikitext.size.toLocaleString("en-US")} words`, `extract-${xx}`, String(r.paper.vocabulary.wikitext), "wikitext"),
+    row(`CORD-19 abstracts top ${r.vocabularies.cord19.size.toLocaleString("en-US")} words (${pct(r.vocabularies.cord19.overlapWithWikitext, 0)} % shared with WikiText's)`, `cord19-${xx}`, r.paper.vocabulary.cord19, "cord19"),
   ];
+}
+
+/** Share of each answer (TASK_LABELS.mnli's order) the victim gave to one vocabulary's gibberish, pooled over its seeds; undefined if not recorded. */
+export function victimAnswerShares(r: PolyglotsResult, vocabulary: Vocabulary): number[] | undefined {
+  const sets = (r.victimAnswers ?? []).filter((a) => a.vocabulary === vocabulary);
+  if (!sets.length) return undefined;
+  const totals = sets[0].counts.map((_, k) => sets.reduce((n, a) => n + a.counts[k], 0));
+  const all = totals.reduce((a, b) => a + b, 0);
+  return totals.map((t) => t / all);
 }
 
 /** Language × setting heat map of Table 2 (mean XNLI accuracy %, the average as a last column); plotly heatmap. */
@@ -734,6 +759,8 @@ export function polyglotsVerdict(r: PolyglotsResult): string[] {
   // Context: Table 1 and Figure 2 (no threshold claimed).
   const en = statsOf(r, `extract-${r.size.victim}`, (x) => x.mnliDev);
   if (en && wiki) lines.push(`Table 1 (for reference): multilingual vs same-size English extractor on MNLI dev ${pct(wiki.mean)} vs ${pct(en.mean)} (paper XLMR-Large 78.6 vs RoBERTa-Large 84.3); victim ${pct(r.victim.mnliDev)}`);
+  const shares = victimAnswerShares(r, "wikitext");
+  if (shares) lines.push(`The victim's answers on WikiText gibberish (for reference): ${shares.map((x, k) => `${TASK_LABELS.mnli[k]} ${pct(x, 0)} %`).join(", ")}; an extractor that learns only the most frequent answer scores the majority class on real data (${pct(r.data.devMajority)} % on MNLI dev)`);
   lines.push(`Figure 2 (for reference): AUC of a distance threshold between MNLI dev and WikiText gibberish ${r.figure.auc.toFixed(3)}, CORD-19 gibberish ${r.figure.aucCord19.toFixed(3)} (0.5: indistinguishable, 1: fully separable)`);
   return lines;
 }

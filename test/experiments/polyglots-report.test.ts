@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { XNLI_LANGUAGES, XnliLanguage } from "../../lib/data/xnli";
 import {
   PAPER_POLYGLOTS_TABLE1, PAPER_POLYGLOTS_TABLE2, PAPER_VOCABULARY_ABLATION, POLYGLOTS_SIZES, PolyglotRun, PolyglotsResult,
-  ablationRows, distanceHistogramFigure, polyglotSettings, polyglotsVerdict, table1Rows, table2Note, table2PaperRows, table2Rows, xnliHeatmapFigure,
+  ablationRows, distanceHistogramFigure, polyglotSettings, polyglotsVerdict, table1Rows, table2Note, table2PaperRows, table2Rows, victimAnswerShares, xnliHeatmapFigure,
 } from "../../lib/experiments/polyglots";
 
 const uniform = (en: number, other: number) => Object.fromEntries(XNLI_LANGUAGES.map((l) => [l, l === "en" ? en : other])) as Record<XnliLanguage, number>;
@@ -89,6 +89,15 @@ test("the ablation row and the figures", () => {
   assert.equal(rows[1]["chance: majority class (%)"], "35.0");
   assert.equal(rows[0]["paper (%)"], "78.6");
   assert.equal(rows[1]["paper (%)"], "random chance");
+  const answers = Object.keys(rows[0]).find((k) => k.startsWith("victim's answers"))!;
+  assert.equal(rows[0][answers], "not recorded", "a result written before the answers were recorded says so");
+  // Two WikiText seeds pooled: (6 + 8) / 20, (3 + 2) / 20, (1 + 0) / 20.
+  const recorded: PolyglotsResult = { ...good, victimAnswers: [{ vocabulary: "wikitext", seed: 0, counts: [6, 3, 1] }, { vocabulary: "wikitext", seed: 1, counts: [8, 2, 0] }, { vocabulary: "cord19", seed: 0, counts: [0, 10, 0] }] };
+  assert.deepEqual(victimAnswerShares(recorded, "wikitext"), [0.7, 0.25, 0.05]);
+  const withAnswers = ablationRows(recorded);
+  assert.equal(withAnswers[0][answers], "70 / 25 / 5");
+  assert.equal(withAnswers[1][answers], "0 / 100 / 0");
+  assert.ok(polyglotsVerdict(recorded).some((l) => l.includes("entailment 70 %")), "the verdict states the victim's answer shares");
   const heat = xnliHeatmapFigure(good);
   assert.equal(heat.data[0].type, "heatmap");
   assert.equal((heat.data[0].z as number[][]).length, 10);
