@@ -40,19 +40,27 @@ function measure(label: string, cmd: string, args: string[], env: Record<string,
 /** Pythons that can run the reference: the project venv, $THIEVES_PYTHON, Debian's python3 (python3-torch + OpenBLAS). */
 function referencePythons(): string[] {
   const candidates = [process.env.THIEVES_PYTHON, path.join(root, ".venv", "bin", "python"), "/usr/bin/python3"].filter((p): p is string => !!p && fs.existsSync(p));
-  return [...new Set(candidates)].filter((py) => spawnSync(py, ["-c", "import torch, transformers"]).status === 0);
+  // One venv reached by two paths (a symlinked .venv) is measured once; the key is its folder, since a venv's python links to the base interpreter.
+  const byFolder = new Map(candidates.map((p) => [path.join(fs.realpathSync(path.dirname(p)), path.basename(p)), p]));
+  return [...byFolder.values()].filter((py) => spawnSync(py, ["-c", "import torch, transformers"]).status === 0);
 }
 
 function main(): void {
   const tcmalloc = findTcmalloc();
   const allocators: [string, string | undefined][] = [["system malloc", ""], ...(tcmalloc ? [["tcmalloc", tcmalloc] as [string, string]] : [])];
-  const ours = (backend: string, steps: number, preload: string | undefined, alloc: string, batch?: number) =>
-    measure(`thieves-lab ${backend}${batch ? ` (batch ${batch})` : ""}, ${alloc}`, process.execPath, ["--import", "tsx", "bench/measure.ts", String(steps), ...(batch ? [String(batch)] : [])], { THIEVES_BACKEND: backend, LD_PRELOAD: preload });
+  const ours = (backend: string, steps: number, preload: string | undefined, alloc: string, batch?: number, adamw?: "ops") =>
+    measure(`thieves-lab ${backend}${batch ? ` (batch ${batch})` : ""}, ${alloc}${adamw ? ", AdamW as tfjs ops" : ""}`, process.execPath,
+      ["--import", "tsx", "bench/measure.ts", String(steps), batch ? String(batch) : "", adamw ?? ""], { THIEVES_BACKEND: backend, LD_PRELOAD: preload });
+  const nativeSteps = Number(process.env.THIEVES_BENCH_STEPS ?? 6);
   const results: Measurement[] = [];
   for (const [alloc, preload] of allocators) {
-    const m = ours("tensorflow", Number(process.env.THIEVES_BENCH_STEPS ?? 6), preload, alloc);
+    const m = ours("tensorflow", nativeSteps, preload, alloc);
     if (m) results.push({ ...m, allocator: alloc });
   }
+  // The fused AdamW kernels' share of the step: the same run with AdamW as a dozen tfjs ops per parameter.
+  const [lastAlloc, lastPreload] = allocators[allocators.length - 1];
+  const opsRun = ours("tensorflow", nativeSteps, lastPreload, lastAlloc, undefined, "ops");
+  if (opsRun) results.push({ ...opsRun, allocator: lastAlloc });
   if (process.env.THIEVES_BENCH_WASM !== "0") {
     // wasm runs out of its 4 GB heap at batch 32 and takes about a minute per step: one timed step
     // at batch 8 (tokens/s is per token, so it still compares) is enough to see the gap.
@@ -67,7 +75,7 @@ function main(): void {
       if (m) results.push({ ...m, allocator: alloc, python: py });
     }
   }
-  const native = results.filter((r) => r.backend === "tensorflow");
+  const native = results.filter((r) => r.backend === "tensorflow" && r.adamw === "fused");
   const torch = results.filter((r) => r.torch !== undefined);
   const defaultAlloc = tcmalloc ? "tcmalloc" : "system malloc";
   const headline = native.find((r) => r.allocator === defaultAlloc) ?? native[0];
@@ -88,6 +96,7 @@ function main(): void {
     torch_reference: reference ? `${reference.python} torch ${reference.torch} (${reference.blas}), ${reference.allocator}` : null,
     train_ratio: ratio(headline?.train_tokens_per_s, reference?.train_tokens_per_s),
     infer_ratio: ratio(headline?.infer_tokens_per_s, reference?.infer_tokens_per_s),
+    adamw_fused_vs_ops_train_ratio: ratio(native.find((r) => r.allocator === lastAlloc)?.train_tokens_per_s, opsRun?.adamw === "tfjs ops" ? opsRun.train_tokens_per_s : undefined),
     wasm_train_tokens_per_s: wasm?.train_tokens_per_s,
     wasm_infer_tokens_per_s: wasm?.infer_tokens_per_s,
     peak_rss_mb: headline?.peak_rss_mb,

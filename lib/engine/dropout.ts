@@ -5,33 +5,11 @@
  * seeded from the Rng: generating ~17 M numbers a step in JavaScript cost ~10 % of a training step.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeOps, type NativeOps } from "./native-ops";
 import { Rng } from "./rng";
 
-/** The slice of tfjs-node's backend this file calls: one TensorFlow op by name. */
-interface NativeBackend {
-  executeSingleOutput(name: string, attrs: object[], inputs: tf.Tensor[]): tf.Tensor;
-}
-
-type TypeAttr = (name: string, dtype: tf.DataType) => object;
-
-function nativeBackend(): { backend: NativeBackend; typeAttr: TypeAttr } | undefined {
-  if (tf.getBackend() !== "tensorflow") return undefined;
-  // Only reached when tfjs-node (or -gpu) is the active backend, so the package is installed.
-  const pkg = ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"].find((p) => {
-    try {
-      require.resolve(`${p}/dist/nodejs_kernel_backend`);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!pkg) return undefined;
-  const { createTensorsTypeOpAttr } = require(`${pkg}/dist/nodejs_kernel_backend`);
-  return { backend: tf.backend() as unknown as NativeBackend, typeAttr: createTensorsTypeOpAttr };
-}
-
 export class Dropout {
-  private native?: { backend: NativeBackend; typeAttr: TypeAttr } | null;
+  private native?: NativeOps | null;
 
   constructor(readonly rng: Rng) {}
 
@@ -39,17 +17,17 @@ export class Dropout {
   apply<T extends tf.Tensor>(x: T, rate: number): T {
     if (rate <= 0) return x;
     if (rate >= 1) throw new Error(`dropout rate must be < 1, got ${rate}`);
-    if (this.native === undefined) this.native = nativeBackend() ?? null;
+    if (this.native === undefined) this.native = nativeOps() ?? null;
     return tf.tidy(() => tf.mul(x, this.native ? this.nativeMask(x.shape, rate) : tf.tensor(this.rng.dropoutMask(x.size, rate), x.shape, "float32"))) as T;
   }
 
   /** floor(u + 1 − rate) is 1 with probability 1 − rate for u ~ U[0, 1). */
   private nativeMask(shape: number[], rate: number): tf.Tensor {
-    const { backend, typeAttr } = this.native!;
+    const ops = this.native!;
     const seed = tf.tensor1d([this.rng.nextUint32() | 0, this.rng.nextUint32() | 0], "int32");
-    const u = backend.executeSingleOutput(
+    const u = ops.run(
       "StatelessRandomUniform",
-      [typeAttr("dtype", "float32"), typeAttr("T", "int32"), typeAttr("Tseed", "int32")],
+      [ops.dtypeAttr("dtype", "float32"), ops.dtypeAttr("T", "int32"), ops.dtypeAttr("Tseed", "int32")],
       [tf.tensor1d(shape, "int32"), seed],
     );
     return tf.mul(tf.floor(tf.add(u, 1 - rate)), 1 / (1 - rate));

@@ -77,7 +77,7 @@ export function saveCheckpoint(
   dir: string,
   state: TrainingState,
   params: Map<string, tf.Tensor>,
-  optimizer: { step: number; m: Map<string, tf.Tensor>; v: Map<string, tf.Tensor> },
+  optimizer: { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> },
   keep = 1,
 ): string {
   const folder = path.join(dir, `step-${state.step}`);
@@ -85,7 +85,7 @@ export function saveCheckpoint(
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   writeSafetensors(path.join(staging, "model.safetensors"), toArrays(params));
-  const moments = new Map([...toArrays(optimizer.m, "m."), ...toArrays(optimizer.v, "v.")]);
+  const moments = new Map([...momentArrays(optimizer.m, params, "m."), ...momentArrays(optimizer.v, params, "v.")]);
   writeSafetensors(path.join(staging, "optimizer.safetensors"), moments, { adam_step: String(optimizer.step) });
   writeFileAtomic(path.join(staging, "state.json"), JSON.stringify(state, null, 2));
   fs.rmSync(folder, { recursive: true, force: true });
@@ -112,6 +112,17 @@ function pruneCheckpoints(dir: string, keep: number): void {
 }
 
 /** The newest complete checkpoint in `dir`, or undefined when there is none. */
+/** Moments are plain arrays; they take the shape of their parameter. */
+function momentArrays(moments: Map<string, Float32Array>, params: Map<string, tf.Tensor>, prefix: string): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>();
+  for (const [name, data] of moments) {
+    const p = params.get(name);
+    if (!p) throw new Error(`optimizer moment ${name} has no parameter of that name`);
+    out.set(prefix + name, { dtype: "float32", shape: p.shape, data });
+  }
+  return out;
+}
+
 export function loadCheckpoint(dir: string): Checkpoint | undefined {
   const pointer = path.join(dir, "latest");
   if (!fs.existsSync(pointer)) return undefined;

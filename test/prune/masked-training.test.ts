@@ -40,12 +40,12 @@ test("AdamW holds masked weights and both moments at exactly 0 through steps wit
     tf.dispose([...grads.values()]);
     const { m, v } = optimizer.state();
     for (const [what, t] of [["weight", params.get("w")!], ["m", m.get("w")!], ["v", v.get("w")!]] as const) {
-      assert.deepEqual(leaks(t.dataSync(), keep), [], `step ${step + 1}: masked entries of ${what} are not 0`);
+      assert.deepEqual(leaks(t instanceof Float32Array ? t : t.dataSync(), keep), [], `step ${step + 1}: masked entries of ${what} are not 0`);
     }
     assert.equal(tf.memory().numTensors, numTensors, `step ${step + 1} leaked tensors`);
   }
   const w = params.get("w")!.dataSync();
-  const m = optimizer.state().m.get("w")!.dataSync();
+  const m = optimizer.state().m.get("w")!;
   for (let i = 0; i < 30; i++) {
     if (keep[i]) assert.ok(w[i] !== start[i] && m[i] !== 0, `unmasked entry ${i} must keep training (w ${w[i]}, m ${m[i]})`);
   }

@@ -91,13 +91,16 @@ test("a checkpoint does not resume a run with other settings: the error names wh
   assert.equal(again.resumedFrom, 8, "the same settings resume the finished run");
 });
 
-test("AdamW holds exactly its two moments per parameter and frees them on dispose", async () => {
+test("AdamW holds its moments (two per parameter, plus the weight's resource on the fused path) and frees them on dispose", async () => {
   await initBackend({ quiet: true });
   const model = EncoderModel.create(toyConfig, "sequence-classification", 1);
-  const before = tf.memory().numTensors;
-  const optimizer = new AdamW(model.params);
-  assert.equal(tf.memory().numTensors - before, 2 * model.params.size);
-  optimizer.dispose();
-  assert.equal(tf.memory().numTensors, before);
+  for (const fused of [false, true]) {
+    const before = tf.memory().numTensors;
+    const optimizer = new AdamW(model.params, { fused });
+    const perParameter = optimizer.isFused(model.params.keys().next().value!) ? 3 : 2;
+    assert.equal(tf.memory().numTensors - before, perParameter * model.params.size);
+    optimizer.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  }
   model.dispose();
 });
