@@ -4,8 +4,6 @@
  * speed falls on both alike. Prints one JSON line per batch size: ms per training step with each, and
  * the ratio. Native TensorFlow only (elsewhere both are the ops path).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/engine/backend";
 import { Dropout } from "../lib/engine/dropout";
@@ -14,20 +12,14 @@ import { makeConfig } from "../lib/model/config";
 import { EncoderModel } from "../lib/model/encoder";
 import { AdamW } from "../lib/train/adamw";
 import { crossEntropy } from "../lib/train/losses";
+import { mlmBatch, spec } from "./workload";
 
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "config.json"), "utf8"));
 const ROUNDS = Number(process.env.THIEVES_BENCH_STEPS ?? 8);
 
 async function measure(model: EncoderModel, batchSize: number): Promise<Record<string, number>> {
   const config = model.config;
-  const B = batchSize, T = spec.seq_len, P = spec.mlm_positions;
-  const rng = new Rng(1);
-  const batch = tf.tidy(() => ({
-    inputIds: tf.tensor2d(Int32Array.from({ length: B * T }, () => 5 + rng.int(config.vocab_size - 5)), [B, T], "int32"),
-    attentionMask: tf.ones([B, T], "int32") as tf.Tensor2D,
-    mlmPositions: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(T)), [B, P], "int32"),
-    labels: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(config.vocab_size)), [B, P], "int32"),
-  }));
+  const B = batchSize;
+  const batch = mlmBatch(config, B);
   const optimizers = { fused: new AdamW(model.params), ops: new AdamW(model.params, { fused: false }) };
   const dropout = new Dropout(new Rng(2));
   const step = (optimizer: AdamW) => {

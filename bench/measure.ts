@@ -2,8 +2,6 @@
  * One measurement on one backend: training steps (forward + backward + AdamW) and inference
  * forwards of the MLM encoder in bench/config.json, printed as one JSON line. Run by bench/run.ts.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/engine/backend";
 import { Dropout } from "../lib/engine/dropout";
@@ -12,21 +10,15 @@ import { makeConfig } from "../lib/model/config";
 import { EncoderModel } from "../lib/model/encoder";
 import { AdamW } from "../lib/train/adamw";
 import { crossEntropy } from "../lib/train/losses";
+import { mlmBatch, spec } from "./workload";
 
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "config.json"), "utf8"));
 
 async function main(timedSteps: number, batchSize: number, adamw: string): Promise<void> {
   const backend = await initBackend({ quiet: true });
   const config = makeConfig(spec.model);
   const model = EncoderModel.create(config, "masked-lm", 0);
-  const B = batchSize, T = spec.seq_len, P = spec.mlm_positions;
-  const rng = new Rng(1);
-  const batch = tf.tidy(() => ({
-    inputIds: tf.tensor2d(Int32Array.from({ length: B * T }, () => 5 + rng.int(config.vocab_size - 5)), [B, T], "int32"),
-    attentionMask: tf.ones([B, T], "int32") as tf.Tensor2D,
-    mlmPositions: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(T)), [B, P], "int32"),
-    labels: tf.tensor2d(Int32Array.from({ length: B * P }, () => rng.int(config.vocab_size)), [B, P], "int32"),
-  }));
+  const B = batchSize, T = spec.seq_len;
+  const batch = mlmBatch(config, B);
   // "ops": AdamW as tfjs element-wise ops even on native TensorFlow (the path before the fused kernels), for the same-run ratio.
   const optimizer = new AdamW(model.params, { fused: adamw !== "ops" });
   const dropout = new Dropout(new Rng(2));
