@@ -33,7 +33,6 @@ export interface AdamWState {
 
 /** What one step needs besides the parameter and its gradient. */
 interface StepConstants {
-  lr: number;
   /** 1 − lr·λ for decayed parameters (1: none). */
   decayFactor: number;
   /** lr / (1 − β1^t). */
@@ -108,7 +107,7 @@ export class AdamW {
         const g = grads.get(name);
         if (!g) continue;
         const decayFactor = this.decays(name) && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-        this.slots.get(name)!.update(p, g, { lr, decayFactor, stepSize: lr / (1 - b1 ** this.step), sqrtBiasCorrection2, native });
+        this.slots.get(name)!.update(p, g, { decayFactor, stepSize: lr / (1 - b1 ** this.step), sqrtBiasCorrection2, native });
       }
     } finally {
       if (native) tf.dispose(Object.values(native));
