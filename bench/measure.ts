@@ -12,7 +12,6 @@ import { AdamW } from "../lib/train/adamw";
 import { crossEntropy } from "../lib/train/losses";
 import { mlmBatch, spec } from "./workload";
 
-
 async function main(timedSteps: number, batchSize: number, adamw: string): Promise<void> {
   const backend = await initBackend({ quiet: true });
   const config = makeConfig(spec.model);

@@ -382,8 +382,9 @@ async function polyglots(options: { preset?: string; reuse?: boolean; shard?: Sh
   const agreementOf = (predicted: number[]) => predicted.filter((p, i) => p === victimDev[i]).length / predicted.length;
 
   // The gibberish of each (vocabulary, seed), labelled by the victim once and kept.
+  const queriesFile = (vocabulary: Vocabulary, seed: number) => path.join(root, "queries", `${vocabulary}-seed${seed}.json`);
   const queriesFor = async (vocabulary: Vocabulary, seed: number): Promise<VictimInput[]> => {
-    const file = path.join(root, "queries", `${vocabulary}-seed${seed}.json`);
+    const file = queriesFile(vocabulary, seed);
     const log = await withLock(file, () => kept(file, async () => {
       const queries = gibberishNliPairs(queryCount, seed, sources[vocabulary]);
       return { vocabulary, seed, queries, labels: (await victim.query(queries)).map((a) => a.label) };
@@ -485,14 +486,12 @@ async function polyglots(options: { preset?: string; reuse?: boolean; shard?: Sh
 
   const counts = new Map<number, number>();
   for (const l of dev.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const victimAnswers = settings.filter((s) => s.vocabulary).flatMap((s) => s.seeds.map((seed) => ({ vocabulary: s.vocabulary!, seed })))
-    .filter((q, i, all) => all.findIndex((o) => o.vocabulary === q.vocabulary && o.seed === q.seed) === i)
-    .flatMap(({ vocabulary, seed }) => {
-      const file = path.join(root, "queries", `${vocabulary}-seed${seed}.json`);
-      if (!fs.existsSync(file)) return [];
-      const answers = (JSON.parse(fs.readFileSync(file, "utf8")) as { labels: number[] }).labels;
-      return [{ vocabulary, seed, counts: labels.map((_, k) => answers.filter((a) => a === k).length) }];
-    });
+  // Each kept query set once (settings share them), keyed by its file.
+  const querySets = new Map(settings.flatMap((s) => (s.vocabulary ? s.seeds.map((seed) => [queriesFile(s.vocabulary!, seed), { vocabulary: s.vocabulary!, seed }] as const) : [])));
+  const victimAnswers = [...querySets].flatMap(([file, { vocabulary, seed }]) => {
+    const answers = readKept<{ labels: number[] }>(file)?.labels;
+    return answers ? [{ vocabulary, seed, counts: labels.map((_, k) => answers.filter((a) => a === k).length) }] : [];
+  });
   const result: PolyglotsResult = {
     experiment: "polyglots", preset, backend: backendInfo().name, engine: backendInfo().engine, size, settings, miniatures,
     data: {

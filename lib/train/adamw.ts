@@ -59,6 +59,8 @@ export class AdamW {
   step = 0;
   private readonly slots = new Map<string, MomentSlot>();
   private readonly ops: NativeOps | undefined;
+  /** Whether any parameter takes the fused path (then each step makes ResourceApplyAdam's scalars). */
+  private readonly anyFused: boolean;
 
   /**
    * @param params the parameters to update, by name
@@ -81,6 +83,7 @@ export class AdamW {
       const mask = masks.get(name);
       this.slots.set(name, this.ops && !mask ? new FusedSlot(this.ops, p) : new OpsSlot(p, this.beta1, this.beta2, this.epsilon, mask));
     }
+    this.anyFused = [...this.slots.values()].some((s) => s instanceof FusedSlot);
   }
 
   /** Whether parameter `name` is updated by the fused kernels. */
@@ -94,7 +97,8 @@ export class AdamW {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const sqrtBiasCorrection2 = Math.sqrt(1 - b2 ** this.step);
-    const native = this.ops && [...this.slots.values()].some((s) => s instanceof FusedSlot)
+    const stepSize = lr / (1 - b1 ** this.step);
+    const native = this.anyFused
       ? {
         beta1Power: tf.scalar(b1 ** this.step), beta2Power: tf.scalar(b2 ** this.step), lr: tf.scalar(lr),
         beta1: tf.scalar(b1), beta2: tf.scalar(b2),
@@ -107,7 +111,7 @@ export class AdamW {
         const g = grads.get(name);
         if (!g) continue;
         const decayFactor = this.decays(name) && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-        this.slots.get(name)!.update(p, g, { decayFactor, stepSize: lr / (1 - b1 ** this.step), sqrtBiasCorrection2, native });
+        this.slots.get(name)!.update(p, g, { decayFactor, stepSize, sqrtBiasCorrection2, native });
       }
     } finally {
       if (native) tf.dispose(Object.values(native));

@@ -111,7 +111,6 @@ function pruneCheckpoints(dir: string, keep: number): void {
   }
 }
 
-/** The newest complete checkpoint in `dir`, or undefined when there is none. */
 /** Moments are plain arrays; they take the shape of their parameter. */
 function momentArrays(moments: Map<string, Float32Array>, params: Map<string, tf.Tensor>, prefix: string): Map<string, NamedArray> {
   const out = new Map<string, NamedArray>();
@@ -123,6 +122,7 @@ function momentArrays(moments: Map<string, Float32Array>, params: Map<string, tf
   return out;
 }
 
+/** The newest complete checkpoint in `dir`, or undefined when there is none. */
 export function loadCheckpoint(dir: string): Checkpoint | undefined {
   const pointer = path.join(dir, "latest");
   if (!fs.existsSync(pointer)) return undefined;
