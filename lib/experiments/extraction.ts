@@ -24,6 +24,7 @@ import { GeneratorName, budgetQueries, generateQueries } from "../extract/querie
 import { VictimInput, encodeInput } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
 import { kept, readKept } from "./kept";
+import { findShippedVictim } from "./shipped-victims";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, TaskSplit, headOf, readTask } from "./tasks";
@@ -77,7 +78,7 @@ interface TaskData {
   dev: TaskSplit;
 }
 
-function taskData(task: ExtractTask, devExamples?: number): TaskData {
+export function taskData(task: ExtractTask, devExamples?: number): TaskData {
   return { train: readTask(task, "train"), dev: headOf(readTask(task, "dev"), devExamples) };
 }
 
@@ -92,11 +93,13 @@ async function runsDir(preset: Preset, size: ExtractionSize): Promise<string> {
   return path.join(PROJECT_ROOT, "results", "runs", `extract-${preset}`, key);
 }
 
-/** The victim of a task: the miniature fine-tuned on the real training set, saved as a servable model folder (made once). */
+/** The victim of a task: the miniature fine-tuned on the real training set, saved as a servable model folder (made once; a shipped copy in models/victims/ when its settings match). */
 export async function trainVictim(task: ExtractTask, preset: Preset, size: ExtractionSize = EXTRACTION_SIZES[preset]): Promise<string> {
   const root = await runsDir(preset, size);
   const dir = path.join(root, `victim-${task}`, "model");
   if (fs.existsSync(path.join(dir, "victim.json"))) return dir;
+  const shipped = findShippedVictim(preset, task, path.basename(root));
+  if (shipped) return shipped;
   const from = modelDir(size.miniature, preset);
   const tokenizer = await TextTokenizer.load(from);
   const data = taskData(task, size.devExamples);

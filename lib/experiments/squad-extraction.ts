@@ -28,6 +28,7 @@ import { copyTokenizerFiles } from "../tokenize/train";
 import { SpanExample, contextWords, fineTuneSpan, spanFeatures } from "../train/span";
 import { squadScores } from "../train/squad-metric";
 import { kept, readKept } from "./kept";
+import { findShippedVictim } from "./shipped-victims";
 import { Preset, resolvePreset } from "./presets";
 import { meanStd, percentMeanStd } from "./stats";
 
@@ -138,6 +139,8 @@ export async function trainSquadVictim(preset: Preset, size: SquadExtractionSize
   const base = await victimRoot(preset, size, root);
   const dir = path.join(base, "victim", "model");
   if (fs.existsSync(path.join(dir, "victim.json"))) return dir;
+  const shipped = findShippedVictim(preset, "squad", path.basename(base), root);
+  if (shipped) return shipped;
   const from = modelDir(size.miniature, preset);
   const tokenizer = await TextTokenizer.load(from);
   const data = squadExtractionSplits(preset, size);
