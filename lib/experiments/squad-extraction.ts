@@ -113,10 +113,10 @@ async function victimRoot(preset: Preset, size: SquadExtractionSize, root: strin
   return path.join(root, "results", "runs", `squad-extract-${preset}`, key);
 }
 
-/** Where the extractions against that victim go: one folder per extractor setting, so adding seeds or budgets reuses the kept runs. */
-function extractorRoot(victimDir: string, size: SquadExtractionSize): string {
+/** Where the extractions against that victim go (under its runs folder, also when the victim is a shipped copy): one folder per extractor setting, so adding seeds or budgets reuses the kept runs. */
+function extractorRoot(victimBase: string, size: SquadExtractionSize): string {
   const { scale, extractorEpochs, extractorMaxSteps, extractorMinSteps } = size;
-  return path.join(victimDir, "..", "..", `extractors-${hash({ scale, extractorEpochs, extractorMaxSteps, extractorMinSteps })}`);
+  return path.join(victimBase, `extractors-${hash({ scale, extractorEpochs, extractorMaxSteps, extractorMinSteps })}`);
 }
 
 /** What victim.json beside the victim's weights records. */
@@ -255,7 +255,7 @@ export async function runSquadExtraction(options: { preset?: string; reuse?: boo
   const runs: SquadExtractionRun[] = [];
   try {
     const attack: Attack = {
-      victim, source: buildParagraphSource(), eval: data.eval, trainQuestions: data.train.length, dir: extractorRoot(victimDir, size),
+      victim, source: buildParagraphSource(), eval: data.eval, trainQuestions: data.train.length, dir: extractorRoot(await victimRoot(preset, size, root), size),
       victimDev: await queryAllQa(victim, data.eval.map((x) => ({ context: x.context, question: x.question }))),
     };
     for (const generator of GENERATORS) for (const multiple of size.tableMultiples) for (const seed of size.seeds) runs.push(await extractOnce(attack, generator, multiple, seed, size, preset));
