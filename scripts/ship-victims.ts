@@ -8,15 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { initBackend } from "../lib/engine/backend";
 import { EXTRACTION_SIZES, taskData, trainVictim } from "../lib/experiments/extraction";
-import { resolvePreset } from "../lib/experiments/presets";
+import { Preset, resolvePreset } from "../lib/experiments/presets";
 import { shipVictim } from "../lib/experiments/shipped-victims";
 import { trainSquadVictim } from "../lib/experiments/squad-extraction";
 import { LocalVictim } from "../lib/extract/local-victim";
 import { queryAll } from "../lib/extract/extract";
 import { writeFileAtomic } from "../lib/model/safetensors";
 
-/** A victim's settings key: the name of the runs folder two levels above its model folder. */
-const keyOf = (modelDir: string) => path.basename(path.dirname(path.dirname(modelDir)));
+/** Ships a victim trained under results/runs/; its settings key is the name of the runs folder two levels above its model folder. */
+const ship = (trainedDir: string, preset: Preset, name: string): string => shipVictim(trainedDir, preset, name, path.basename(path.dirname(path.dirname(trainedDir))));
 
 async function main(): Promise<void> {
   await initBackend();
@@ -24,8 +24,7 @@ async function main(): Promise<void> {
   const size = EXTRACTION_SIZES[preset];
   for (const task of ["sst2", "mnli"] as const) {
     const trained = await trainVictim(task, preset);
-    if (!trained.includes(`${path.sep}runs${path.sep}`)) throw new Error(`${task}: trainVictim returned the shipped copy (${trained}); train it into results/runs/ first`);
-    const shipped = shipVictim(trained, preset, task, keyOf(trained));
+    const shipped = ship(trained, preset, task);
     const dev = taskData(task, size.devExamples).dev.inputs;
     const [a, b] = [await LocalVictim.load(trained, { maxLength: size.maxLength }), await LocalVictim.load(shipped, { maxLength: size.maxLength })];
     const [x, y] = [await queryAll(a, dev), await queryAll(b, dev)];
@@ -36,8 +35,7 @@ async function main(): Promise<void> {
     writeFileAtomic(infoFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(infoFile, "utf8")), float16AgreementOnDev: agreement }, null, 2) + "\n");
     console.log(`${task}: shipped ${shipped}; float16 copy agrees with the victim on ${(100 * agreement).toFixed(2)} % of ${dev.length} dev inputs`);
   }
-  const squad = await trainSquadVictim(preset);
-  console.log(`squad: shipped ${shipVictim(squad, preset, "squad", keyOf(squad))}`);
+  console.log(`squad: shipped ${ship(await trainSquadVictim(preset), preset, "squad")}`);
 }
 
 main().catch((err) => {

@@ -6,12 +6,12 @@
  * the key of the settings and miniature it was trained from: a changed setting or retrained
  * miniature gives another key, and the victim is trained again as before.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../data/paths";
 import { loadModel, saveModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { copyTokenizerFiles } from "../tokenize/train";
+import { readKept } from "./kept";
 
 const VICTIM_FILE = "victim.json";
 
@@ -23,16 +23,16 @@ export function shippedVictimDir(preset: string, name: string, root = PROJECT_RO
 /** The shipped victim's folder when it was trained with these settings (`key`), else undefined. */
 export function findShippedVictim(preset: string, name: string, key: string, root = PROJECT_ROOT): string | undefined {
   const dir = shippedVictimDir(preset, name, root);
-  const file = path.join(dir, VICTIM_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const info = JSON.parse(fs.readFileSync(file, "utf8")) as { key?: string };
-  return info.key === key ? dir : undefined;
+  return readKept<{ key?: string }>(path.join(dir, VICTIM_FILE))?.key === key ? dir : undefined;
 }
 
 /** Copies a trained victim folder to its shipped place as float16 weights, recording `key` in its victim.json. */
 export function shipVictim(trainedDir: string, preset: string, name: string, key: string, root = PROJECT_ROOT): string {
   const dir = shippedVictimDir(preset, name, root);
-  const info = JSON.parse(fs.readFileSync(path.join(trainedDir, VICTIM_FILE), "utf8")) as Record<string, unknown>;
+  // Copying the shipped copy onto itself would record the wrong settings key.
+  if (path.resolve(trainedDir) === path.resolve(dir)) throw new Error(`${name}: ${trainedDir} is the shipped copy itself; train the victim into results/runs/ first`);
+  const info = readKept<Record<string, unknown>>(path.join(trainedDir, VICTIM_FILE));
+  if (!info) throw new Error(`${trainedDir}: no ${VICTIM_FILE}; only a finished victim can be shipped`);
   const { model } = loadModel(trainedDir);
   try {
     saveModel(model, dir, {}, { precision: "float16" });

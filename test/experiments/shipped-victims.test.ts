@@ -32,6 +32,7 @@ test("a shipped victim is found under its own key only", () => {
   const info = JSON.parse(fs.readFileSync(path.join(dir, "victim.json"), "utf8"));
   assert.equal(info.devAccuracy, 0.75);
   assert.equal(info.key, "abc123");
+  assert.throws(() => shipVictim(dir, "small", "sst2", "models", ROOT), /is the shipped copy itself/);
 });
 
 test("the float16 copy is half the weights and answers as the victim does", async () => {
