@@ -70,24 +70,20 @@ console.log(`${result.runs.length} student runs; compute ${(result.computeSecond
 
 For the distilled strategies the training sentences come without labels; what the student sees instead is
 the teacher's distribution over the classes. Here are the first few transfer inputs with the label the
-distilled students never see, and the soft target they learn from. A confident-but-wrong teacher passes
+distilled students never see, and the soft target they learn from (kept in the result when the teacher
+was trained, so this cell loads no model). A confident-but-wrong teacher passes
 its mistake on; an unsure one passes on its doubt."""),
     ("code", """import { showTable } from "../lib/display";
-import { distillationSets, distillationSetup, distillationTeacher } from "../lib/experiments/distillation";
-import { TASK_LABELS, readTask } from "../lib/experiments/tasks";
-import { predictProbabilities } from "../lib/train/classify";
+import { TASK_LABELS } from "../lib/experiments/tasks";
 
-const setup = await distillationSetup(preset);
-const sets = distillationSets(setup, "sst2");
-const { model: teacher } = await distillationTeacher(setup, "sst2", sets);
-const shown = 6;
-const probabilities = predictProbabilities(teacher, sets.train.slice(0, shown));
-teacher.dispose();
-const texts = readTask("sst2", "train").inputs.slice(0, shown) as string[];
-showTable(texts.map((text, i) => ({
-  "training input": text, "its label (not used)": TASK_LABELS.sst2[sets.train[i].label!],
-  "teacher p(negative)": probabilities[i][0].toFixed(3), "teacher p(positive)": probabilities[i][1].toFixed(3),
-})));"""),
+for (const task of result.size.tasks) {
+  const examples = result.teachers[task]!.softTargets;
+  if (!examples) throw new Error(`results/distill/pretrained-distillation-${preset}.json predates the kept soft targets; delete it and run this notebook again (finished runs are reused)`);
+  showTable(examples.map((e) => ({
+    "transfer input": e.input, "its label (not used)": e.label,
+    ...Object.fromEntries(TASK_LABELS[task].map((label, c) => [`teacher p(${label})`, e.probabilities[c].toFixed(3)])),
+  })), { caption: `${task}: the first ${examples.length} transfer inputs` });
+}"""),
     ("markdown", """## 4. The setup beside the paper's
 
 The slides print no numbers (the figure is a plot), so the paper side is what it trained and what it

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { localVictimFeatures } from "../defend/features";
 import { WatermarkRecord } from "../defend/watermark";
 import { initBackend } from "../engine/backend";
-import { VictimInput } from "../extract/victim";
+import { inputText } from "../extract/victim";
 import { defendVictim } from "../serve/defenses";
 import { DefenseArm, armDefense, armName } from "./defense-arms";
 import { openDefenseTask } from "./defenses";
@@ -22,8 +22,6 @@ export interface DefenseExampleRow {
   label: string;
   probabilities: string;
 }
-
-const text = (x: VictimInput) => (typeof x === "string" ? x : `${x.premise} ‖ ${x.hypothesis}`);
 
 export async function defenseExamples(options: { preset?: string; task?: ClassificationTask; seed?: number } = {}): Promise<DefenseExampleRow[]> {
   const preset = resolvePreset(options.preset);
@@ -41,7 +39,7 @@ export async function defenseExamples(options: { preset?: string; task?: Classif
       const answers = await api.query(inputs);
       await record?.close();
       answers.forEach((a, i) => rows[i].push({
-        input: `${i === 0 ? "dev" : "RANDOM"}: ${text(inputs[i]).slice(0, 60)}`, defense: armName(shown), label: t.local.labels[a.label],
+        input: `${i === 0 ? "dev" : "RANDOM"}: ${inputText(inputs[i]).slice(0, 60)}`, defense: armName(shown), label: t.local.labels[a.label],
         probabilities: a.probabilities ? a.probabilities.map((p, c) => `${t.local.labels[c]} ${p.toFixed(4)}`).join(", ") : "(not sent)",
       }));
     }

@@ -15,7 +15,7 @@ import { LocalQaVictim } from "../extract/local-qa-victim";
 import { LocalVictim } from "../extract/local-victim";
 import { GeneratorName, generateQueries } from "../extract/queries";
 import { ParagraphSource, buildParagraphSource, generateSquadQueries } from "../extract/squad-queries";
-import { QaInput, VictimInput } from "../extract/victim";
+import { QaInput, VictimInput, inputText } from "../extract/victim";
 import { QuerySource, buildQuerySource } from "../extract/wikitext-source";
 import { EXTRACTION_SIZES, trainVictim } from "./extraction";
 import { Preset } from "./presets";
@@ -71,10 +71,6 @@ function fingerprint(dir: string): string {
   const weights = fs.statSync(path.join(dir, "model.safetensors"));
   const record = fs.existsSync(info) ? fs.readFileSync(info, "utf8") : "";
   return createHash("sha256").update(JSON.stringify({ dir: path.resolve(dir), record, bytes: weights.size, mtime: weights.mtimeMs })).digest("hex").slice(0, 16);
-}
-
-export function inputText(input: VictimInput): string {
-  return typeof input === "string" ? input : `${input.premise} ‖ ${input.hypothesis}`;
 }
 
 /** SST-2 or MNLI: the training set, the dev set, sentence / pair queries. */

@@ -21,17 +21,18 @@ import { teacherLogits } from "../distill/cache";
 import { distillTask } from "../distill/recipes";
 import { initStudent } from "../distill/student";
 import { backendInfo, initBackend } from "../engine/backend";
+import { inputText } from "../extract/victim";
 import { withLabels } from "../model/config";
 import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { modelDir, pretrainMiniature } from "../pretrain/pretrain";
-import { EncodedExample, accuracyOf, predictLabels } from "../train/classify";
+import { EncodedExample, accuracyOf, predictLabels, predictProbabilities } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { distillationSets, distillationSetup, distillationTeacher } from "./distillation";
 import { kept, readKept } from "./kept";
 import { Preset, resolvePreset } from "./presets";
-import { ClassificationTask, TASK_LABELS } from "./tasks";
+import { ClassificationTask, TASK_LABELS, readTask } from "./tasks";
 
 export const STRATEGIES = ["basic", "distill", "pt-ft", "pd"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -121,6 +122,32 @@ export interface StudentFacts {
   pretrainedFrom: string;
 }
 
+/** A transfer input with the label the distilled students never see and the teacher's soft target they learn from. */
+export interface SoftTargetExample {
+  input: string;
+  label: string;
+  /** The teacher's class probabilities, in TASK_LABELS order. */
+  probabilities: number[];
+}
+
+/** How many of the first transfer inputs a result keeps with their soft targets (notebook 04 shows them without loading the teacher). */
+export const SOFT_TARGET_EXAMPLES = 6;
+
+export interface TeacherFacts {
+  accuracy: number;
+  wallSeconds: number;
+  parameters: number;
+  /** The first SOFT_TARGET_EXAMPLES transfer inputs and the teacher's soft targets on them; absent in results written before it was kept. */
+  softTargets?: SoftTargetExample[];
+}
+
+/** The teacher's soft targets on the first `count` training inputs (the transfer set is those inputs, in order, unlabelled). */
+export function softTargetExamples(teacher: EncoderModel, task: ClassificationTask, train: EncodedExample[], count = SOFT_TARGET_EXAMPLES): SoftTargetExample[] {
+  const shown = train.slice(0, count);
+  const inputs = readTask(task, "train").inputs;
+  return predictProbabilities(teacher, shown).map((p, i) => ({ input: inputText(inputs[i]), label: TASK_LABELS[task][shown[i].label!], probabilities: Array.from(p) }));
+}
+
 export interface PretrainedDistillationResult {
   experiment: "pretrained-distillation";
   preset: Preset;
@@ -129,7 +156,7 @@ export interface PretrainedDistillationResult {
   size: PretrainedDistillationSize;
   /** Notebook 02's data and teacher settings these runs share; the transfer set is the training inputs, unlabelled. */
   data: { teacher: string; maxLength: number; batchSize: number; trainExamples: number; transferExamples: Partial<Record<ClassificationTask, number>>; devExamples: Partial<Record<ClassificationTask, number>>; teacherSteps: number };
-  teachers: Partial<Record<ClassificationTask, { accuracy: number; wallSeconds: number; parameters: number }>>;
+  teachers: Partial<Record<ClassificationTask, TeacherFacts>>;
   students: Record<string, StudentFacts>;
   runs: StrategyRun[];
   paper: typeof PAPER_TURC;
@@ -247,7 +274,7 @@ export async function runPretrainedDistillation(options: RunPretrainedDistillati
   for (const task of size.tasks) {
     const sets = distillationSets(setup, task);
     const { model: teacher, accuracy, wallSeconds } = await distillationTeacher(setup, task, sets);
-    result.teachers[task] = { accuracy, wallSeconds, parameters: teacher.parameterCount() };
+    result.teachers[task] = { accuracy, wallSeconds, parameters: teacher.parameterCount(), softTargets: softTargetExamples(teacher, task, sets.train) };
     result.computeSeconds += wallSeconds;
     const transfer = sets.train.map((e) => ({ ids: e.ids, ...(e.typeIds ? { typeIds: e.typeIds } : {}) })); // labels dropped
     result.data.transferExamples[task] = transfer.length;

@@ -24,6 +24,7 @@ import { LayerPair, layerMap } from "../distill/layer-map";
 import { DistillRecipe } from "../distill/objective";
 import { tinybertIntermediate, tinybertPrediction } from "../distill/recipes";
 import { backendInfo, initBackend } from "../engine/backend";
+import { inputText } from "../extract/victim";
 import { EncoderModel } from "../model/encoder";
 import { loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
@@ -192,8 +193,7 @@ function probeIndex(dev: EncodedExample[]): number {
 }
 
 function probeText(task: ClassificationTask, index: number): string {
-  const input = readTask(task, "dev").inputs[index];
-  return typeof input === "string" ? input : `${input.premise} ‖ ${input.hypothesis}`;
+  return inputText(readTask(task, "dev").inputs[index]);
 }
 
 /** Everything one task's runs share. */

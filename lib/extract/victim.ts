@@ -10,6 +10,11 @@ import type { Encoded, TextTokenizer } from "../tokenize/tokenizer";
 /** One query: a single text (SST-2) or a premise / hypothesis pair (NLI). */
 export type VictimInput = string | { premise: string; hypothesis: string };
 
+/** An input as one line of text for tables and plots: a pair as "premise ‖ hypothesis". */
+export function inputText(input: VictimInput): string {
+  return typeof input === "string" ? input : `${input.premise} ‖ ${input.hypothesis}`;
+}
+
 export interface VictimAnswer {
   /** Index of the predicted label in `labels`. */
   label: number;

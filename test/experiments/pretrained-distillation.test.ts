@@ -13,13 +13,14 @@ import * as tf from "@tensorflow/tfjs";
 import { PROJECT_ROOT } from "../../lib/data/paths";
 import { initBackend } from "../../lib/engine/backend";
 import {
-  PAPER_TURC, PRETRAINED_DISTILLATION_SIZES, PretrainedDistillationResult, STRATEGIES, Strategy, StrategyRun, makeStrategyStudent, runPretrainedDistillation,
+  PAPER_TURC, PRETRAINED_DISTILLATION_SIZES, PretrainedDistillationResult, SOFT_TARGET_EXAMPLES, STRATEGIES, Strategy, StrategyRun, makeStrategyStudent, runPretrainedDistillation,
 } from "../../lib/experiments/pretrained-distillation";
+import { TASK_LABELS, readTask } from "../../lib/experiments/tasks";
 import { strategyFigure, strategyTable, strategyVerdict } from "../../lib/experiments/pretrained-distillation-report";
 import { modelDir } from "../../lib/pretrain/pretrain";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "thieves-pd-"));
-const numbers = (r: PretrainedDistillationResult) => ({ runs: r.runs.map(({ wallSeconds: _, ...run }) => run), teachers: Object.values(r.teachers).map((t) => t!.accuracy), students: r.students });
+const numbers = (r: PretrainedDistillationResult) => ({ runs: r.runs.map(({ wallSeconds: _, ...run }) => run), teachers: Object.values(r.teachers).map((t) => [t!.accuracy, t!.softTargets]), students: r.students });
 
 test("tiny run end to end: result file, numbers in range, no tensor left, the same numbers again from fresh run folders", async () => {
   await initBackend({ quiet: true });
@@ -35,6 +36,15 @@ test("tiny run end to end: result file, numbers in range, no tensor left, the sa
     assert.equal(run.steps, size.steps);
   }
   assert.equal(r.data.transferExamples.sst2, r.data.trainExamples);
+  const train = readTask("sst2", "train");
+  const softTargets = r.teachers.sst2!.softTargets!;
+  assert.equal(softTargets.length, SOFT_TARGET_EXAMPLES);
+  softTargets.forEach((e, i) => {
+    assert.equal(e.input, train.inputs[i], "the i-th transfer input is the i-th training sentence");
+    assert.equal(e.label, TASK_LABELS.sst2[train.labels[i]]);
+    assert.equal(e.probabilities.length, TASK_LABELS.sst2.length);
+    assert.ok(Math.abs(e.probabilities[0] + e.probabilities[1] - 1) < 1e-5, `a distribution: ${e.probabilities}`);
+  });
   const again = await runPretrainedDistillation({ preset: "tiny", runsBase: tmp() });
   assert.deepEqual(numbers(again), numbers(r), "same seeds, same numbers");
 });
