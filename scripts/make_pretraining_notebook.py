@@ -43,7 +43,7 @@ checkpoint or a setting."""),
     ("code", """import { runPretraining } from "../lib/experiments/pretraining";
 
 const result = await runPretraining({ preset: preset, reuse: true });
-console.log(`models: ${result.size.models.join(", ")}; ${result.rows.length} fine-tuning runs; backend ${result.backend}`);"""),
+console.log(`models: ${result.size.models.join(", ")}; ${result.rows.length} (model, task, init) rows, each the best of ${result.size.learningRates.length} learning rates; backend ${result.backend}`);"""),
     ("markdown", """## 3. Tokenizers
 
 The English miniatures use a lower-cased **WordPiece** vocabulary learned from WikiText-2 (30,000
@@ -86,14 +86,28 @@ showTable(heldOutRows(result), { digits: 4 });"""),
 
 The same architecture, recipe, data and seed; only the starting weights differ (each picks its own
 learning rate on validation, shown in the last column). `margin` is in accuracy points; `majority` is
-the accuracy of always answering the most frequent dev label."""),
-    ("code", """import { pretrainingTable } from "../lib/experiments/pretraining";
+the accuracy of always answering the most frequent dev label. The multilingual miniature is fine-tuned
+on the same English data, through its own tokenizer.
 
-showTable(pretrainingTable(result), { digits: { pretrained: 3, random: 3, "margin (points)": 1, majority: 3 } });"""),
+At `small` one miniature's twelve fine-tunes (2 tasks × 2 inits × 3 learning rates) take one to two
+hours on 2 cores, so the table grows a miniature at a time: `npm run reproduce -- pretraining --models
+<names>` fine-tunes those and keeps the saved rows of the others, but only rows made with the same
+recipe from the checkpoint that is in `models/` now. The line under the table names any miniature not
+fine-tuned yet."""),
+    ("code", """import { notFineTuned, pretrainingTable } from "../lib/experiments/pretraining";
+
+showTable(pretrainingTable(result), { digits: { pretrained: 3, random: 3, "margin (points)": 1, "p (McNemar)": 3, majority: 3 } });
+const missing = notFineTuned(result);
+console.log(missing.models.length ? `Not fine-tuned yet: ${missing.models.join(", ")} (${missing.command})` : "Every miniature of this preset is in the table.");"""),
     ("markdown", """## 6. What held
 
-Computed from the table above, not typed in. On `tiny` the runs are a few steps long and the verdict
-means nothing; on `small` it is the project's measured answer."""),
+Computed from the table above, not typed in. One run per init and one dev set make a small margin
+easy to get by chance, so each margin is checked with a paired test: both runs answered the same dev
+examples, and the exact **McNemar test** asks whether the examples only one of them got right split
+more unevenly than fair coin flips would. With $b$ examples only the pretrained run got right and $c$
+only the random-init one, $p = \\min\\left(1,\\ 2 \\sum_{i \\le \\min(b,c)} \\binom{b+c}{i} 2^{-(b+c)}\\right)$.
+A margin with $p \\ge 0.05$ is reported as *within noise*, neither held nor not held. On `tiny` the runs
+are a few steps long and the verdict means nothing; on `small` it is the project's measured answer."""),
     ("code", """import { pretrainingVerdict } from "../lib/experiments/pretraining";
 
 const verdict = pretrainingVerdict(result);

@@ -1,8 +1,9 @@
 /**
- * `npm run reproduce -- <experiment|all> [--preset tiny|small|paper] [--seed N] [--task T] [--shard k/n]`:
+ * `npm run reproduce -- <experiment|all> [--preset tiny|small|paper] [--seed N] [--task T] [--shard k/n] [--models a,b]`:
  * runs experiments, writes results/ and regenerates RESULTS.md. `--task` runs one task of an
  * experiment that has several, `--shard k/n` one process's share of an experiment's runs (their runs
- * are kept for the full run to collect), e.g. one process per core.
+ * are kept for the full run to collect), e.g. one process per core. `--models` fine-tunes only some
+ * miniatures in the pretraining experiment (the saved rows of the others are kept).
  */
 import { Command } from "commander";
 import { runDistillation } from "../experiments/distillation";
@@ -26,11 +27,12 @@ interface RunOptions {
   seed: number;
   task?: string;
   shard?: string;
+  models?: string[];
 }
 
 const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   quickstart: ({ preset, seed }) => runQuickstart({ preset, seed }),
-  pretraining: ({ preset, seed }) => runPretraining({ preset, seed }),
+  pretraining: ({ preset, seed, task, models }) => runPretraining({ preset, seed, models, tasks: task ? [task as ClassificationTask] : undefined }),
   // seeds come from the preset (mean ± std over them)
   extract: ({ preset, task }) => runExtraction({ preset, tasks: task ? [task as ExtractTask] : undefined }),
   squad: ({ preset }) => runSquadExtraction({ preset }),
@@ -43,7 +45,9 @@ const EXPERIMENTS: Record<string, (o: RunOptions) => Promise<unknown>> = {
   watermark: ({ preset, task }) => runWatermark({ preset, tasks: task ? [task as WatermarkTask] : undefined }),
   defenses: ({ preset }) => runDefenses({ preset }),
 };
-const TASKED = new Set(["extract", "distill", "lottery", "watermark"]);
+const TASKED = new Set(["pretraining", "extract", "distill", "lottery", "watermark"]);
+/** Experiments that can run some of their miniatures with --models. */
+const MODELLED = new Set(["pretraining"]);
 /** Experiments whose runs several processes can share with --shard k/n. */
 const SHARDED = new Set(["polyglots"]);
 
@@ -55,9 +59,10 @@ async function main(): Promise<void> {
     .option("--seed <n>", "random seed", "0")
     .option("--task <name>", `only this task of an experiment with several (${[...TASKED].join(", ")})`)
     .option("--shard <k/n>", `this process's share of the runs, beside n - 1 others (${[...SHARDED].join(", ")})`)
+    .option("--models <names>", `only these miniatures, comma-separated (${[...MODELLED].join(", ")})`, (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean))
     .parse();
   const [experiment] = program.processedArgs as [string];
-  const opts = program.opts<{ preset?: string; seed: string; task?: string; shard?: string }>();
+  const opts = program.opts<{ preset?: string; seed: string; task?: string; shard?: string; models?: string[] }>();
   const preset = resolvePreset(opts.preset);
   const names = experiment === "all" ? Object.keys(EXPERIMENTS) : [experiment];
   for (const name of names) {
@@ -65,8 +70,9 @@ async function main(): Promise<void> {
     if (!run) throw new Error(`unknown experiment "${name}"; use one of ${Object.keys(EXPERIMENTS).join(", ")} or all`);
     if (opts.task && !TASKED.has(name)) throw new Error(`--task applies to ${[...TASKED].join(", ")}, not ${name}; drop --task or run one of those`);
     if (opts.shard && !SHARDED.has(name)) throw new Error(`--shard applies to ${[...SHARDED].join(", ")}, not ${name}; drop --shard or use --task where the experiment has tasks`);
+    if (opts.models && !MODELLED.has(name)) throw new Error(`--models applies to ${[...MODELLED].join(", ")}, not ${name}; drop --models`);
     console.log(`[reproduce] ${name} (preset ${preset}${opts.task ? `, task ${opts.task} only` : ""}${opts.shard ? `, shard ${opts.shard}` : ""})`);
-    await run({ preset, seed: Number(opts.seed), task: opts.task, shard: opts.shard });
+    await run({ preset, seed: Number(opts.seed), task: opts.task, shard: opts.shard, models: opts.models });
   }
   if (opts.task) console.log(`[reproduce] kept the ${opts.task} runs; run without --task to collect every task into results/ and RESULTS.md`);
   else if (opts.shard) console.log(`[reproduce] kept shard ${opts.shard}'s runs; run without --shard to collect them into results/ and RESULTS.md`);

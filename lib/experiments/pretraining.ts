@@ -15,14 +15,15 @@ import { CONFIG_FILE, loadModel } from "../model/io";
 import { writeFileAtomic } from "../model/safetensors";
 import { modelDir, pretrainMiniature, PretrainResult, readPretrainResult } from "../pretrain/pretrain";
 import { TextTokenizer } from "../tokenize/tokenizer";
-import { EncodedExample, accuracy } from "../train/classify";
+import { EncodedExample, accuracyOf, predictLabels } from "../train/classify";
 import { fineTuneClassifier } from "../train/finetune";
 import { LogEntry, TrainResult } from "../train/trainer";
 import { Preset, resolvePreset } from "./presets";
-import { ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
+import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, encodeTaskSplits } from "./tasks";
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
 import { readKept } from "./kept";
+import { mcnemarExact } from "./stats";
 
 export type DownstreamTask = ClassificationTask;
 
@@ -54,9 +55,11 @@ export interface FineTuneRow {
   init: "pretrained" | "random";
   /** Dev accuracy of the run whose learning rate won on validation. */
   accuracy: number;
+  /** That run's dev answers, "1" right / "0" wrong per dev example in file order (for the paired test; older results lack it). */
+  devCorrect?: string;
   learningRate: number;
-  /** Validation accuracy of every learning rate tried. */
-  candidates: { learningRate: number; validation: number }[];
+  /** Validation accuracy of every learning rate tried, and the wall time of its fine-tune. */
+  candidates: { learningRate: number; validation: number; wallSeconds?: number }[];
   wallSeconds: number;
   log: LogEntry[];
 }
@@ -72,7 +75,10 @@ export interface PretrainingResult {
   /** Each miniature's pretraining record (MLM curve, held-out accuracy, wall time). */
   pretraining: Record<string, Pick<PretrainResult, "log" | "heldOut" | "wallSeconds" | "parameters" | "size" | "data">>;
   rows: FineTuneRow[];
+  /** This run's wall time (a run that finds its fine-tunes kept in results/runs/ only scores them). */
   wallSeconds: number;
+  /** Every fine-tune's own wall time, summed over the rows (what the table cost; older results lack it). */
+  computeSeconds?: number;
 }
 
 /** The part of a miniature's pretraining record the result keeps. */
@@ -86,14 +92,24 @@ function majority(examples: EncodedExample[]): number {
   return Math.max(...counts.values()) / examples.length;
 }
 
-/** Runs the comparison; with `reuse`, returns the saved result of this preset and seed instead when there is one. */
-export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean; models?: string[] } = {}): Promise<PretrainingResult> {
-  const saved = options.reuse ? readPretrainingResult(resolvePreset(options.preset)) : undefined;
-  if (saved && saved.seed === (options.seed ?? 0)) return saved;
+/**
+ * Runs the comparison; with `reuse`, returns the saved result of this preset and seed instead when there is one.
+ * `models` runs some of the preset's miniatures: the saved rows of the others are kept when they were made with
+ * the same settings from the same checkpoints, so the table can grow one miniature at a time (a miniature's
+ * twelve fine-tunes at `small` take 1–2 hours). `tasks` runs some tasks and only keeps their runs in
+ * results/runs/ (one process per core); a run with every task collects them and writes the result.
+ */
+export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean; models?: string[]; tasks?: DownstreamTask[] } = {}): Promise<PretrainingResult> {
+  const saved = readPretrainingResult(resolvePreset(options.preset));
+  if (options.reuse && saved && saved.seed === (options.seed ?? 0)) return saved;
   const started = Date.now();
   const preset = resolvePreset(options.preset);
   const seed = options.seed ?? 0;
-  // `models` runs a subset (finished fine-tuning runs are found again in results/runs/, so a later full run skips them).
+  for (const name of options.models ?? []) {
+    if (!PRETRAINING_SIZES[preset].models.includes(name)) throw new Error(`"${name}" is not a miniature of the ${preset} preset; use one of ${PRETRAINING_SIZES[preset].models.join(", ")}`);
+  }
+  const tasks = options.tasks ?? CLASSIFICATION_TASKS;
+  for (const task of tasks) if (!CLASSIFICATION_TASKS.includes(task)) throw new Error(`unknown pretraining task "${task}"; the tasks are ${CLASSIFICATION_TASKS.join(", ")}`);
   const size = { ...PRETRAINING_SIZES[preset], ...(options.models ? { models: options.models } : {}) };
   await initBackend();
   const result: PretrainingResult = {
@@ -105,7 +121,7 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
     result.pretraining[name] = pretrainingRecord(pre);
     const dir = modelDir(name, preset);
     const tokenizer = await TextTokenizer.load(dir);
-    for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
+    for (const task of tasks) {
       const sets = encodeTaskSplits(tokenizer, task, size);
       result.dataset[task] = { train: sets.train.length, dev: sets.dev.length, majority: majority(sets.dev) };
       for (const init of ["pretrained", "random"] as const) {
@@ -122,7 +138,7 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
           const { accuracy: validation, run } = await fineTuneClassifier(model, sets.train, sets.validation, {
             outDir, steps: size.steps, batchSize: size.batchSize, learningRate, seed, label: `${name} ${task} ${init} lr ${learningRate}`,
           });
-          candidates.push({ learningRate, validation });
+          candidates.push({ learningRate, validation, wallSeconds: run.wallSeconds });
           if (!best || validation > best.validation) {
             best?.model.dispose();
             best = { model, learningRate, validation, run };
@@ -131,45 +147,130 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
           }
         }
         const chosen = best!;
-        result.rows.push({ model: name, task, init, accuracy: accuracy(chosen.model, sets.dev), learningRate: chosen.learningRate, candidates, wallSeconds: chosen.run.wallSeconds, log: chosen.run.log });
+        const predicted = predictLabels(chosen.model, sets.dev);
+        result.rows.push({
+          model: name, task, init, accuracy: accuracyOf(predicted, sets.dev), devCorrect: predicted.map((label, i) => (label === sets.dev[i].label ? "1" : "0")).join(""),
+          learningRate: chosen.learningRate, candidates, wallSeconds: chosen.run.wallSeconds, log: chosen.run.log,
+        });
         chosen.model.dispose();
       }
     }
   }
-  // Miniatures of this preset that exist but were not fine-tuned in this run still show their pretraining (MLM curve, per-language accuracy).
+  if (tasks.length < CLASSIFICATION_TASKS.length) return result; // its runs are kept; the full run collects them
+  const kept = saved ? keptRows(saved, result) : [];
+  if (kept.length) {
+    const models = new Set(kept.map((row) => row.model));
+    result.size = { ...result.size, models: PRETRAINING_SIZES[preset].models.filter((m) => models.has(m) || result.size.models.includes(m)) };
+    result.rows = result.size.models.flatMap((m) => (models.has(m) ? kept : result.rows).filter((row) => row.model === m));
+    for (const m of models) result.pretraining[m] = saved!.pretraining[m];
+  }
+  // Miniatures of this preset that exist but were not fine-tuned still show their pretraining (MLM curve, per-language accuracy).
   for (const name of PRETRAINING_SIZES[preset].models) {
     const pre = result.pretraining[name] ? undefined : readPretrainResult(name, preset);
     if (pre) result.pretraining[name] = pretrainingRecord(pre);
   }
   result.wallSeconds = (Date.now() - started) / 1000;
+  const costs = result.rows.flatMap((row) => row.candidates.map((c) => c.wallSeconds));
+  if (costs.every((c) => c !== undefined)) result.computeSeconds = costs.reduce((a, b) => a! + b!, 0);
   const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, JSON.stringify(result, null, 2) + "\n");
   return result;
 }
 
-/** One row per (model, task): pretrained vs random-init accuracy and the margin, in points. */
-export function pretrainingTable(r: PretrainingResult): { model: string; task: string; pretrained: number; random: number; "margin (points)": number; majority: number; "LR (pretrained / random)": string }[] {
+/** The fine-tuning settings a row depends on: everything in the size but which miniatures ran. */
+function recipeKey(r: PretrainingResult): string {
+  const { models: _models, ...recipe } = r.size;
+  return JSON.stringify({ preset: r.preset, seed: r.seed, recipe });
+}
+
+/**
+ * The saved result's rows that a new run keeps: those of miniatures it did not fine-tune, made with the same
+ * recipe from the checkpoint that is in models/ now. A checkpoint is identified by its pretraining record
+ * (wall time and held-out scores), which changes whenever the miniature is retrained.
+ */
+export function keptRows(saved: PretrainingResult, current: PretrainingResult): FineTuneRow[] {
+  if (recipeKey(saved) !== recipeKey(current)) return [];
+  const sameCheckpoint = (name: string): boolean => {
+    const now = current.pretraining[name] ?? readPretrainResult(name, current.preset);
+    const then = saved.pretraining[name];
+    return !!now && !!then && now.wallSeconds === then.wallSeconds && JSON.stringify(now.heldOut) === JSON.stringify(then.heldOut);
+  };
+  return saved.rows.filter((row) => !current.size.models.includes(row.model) && saved.size.models.includes(row.model) && sameCheckpoint(row.model));
+}
+
+/** Significance level of the paired test behind the verdict. */
+export const VERDICT_ALPHA = 0.05;
+
+/**
+ * The paired test of two runs scored on the same dev examples: how many only the pretrained run got right,
+ * how many only the random-init one, and the exact McNemar p-value. Undefined when a row lacks its answers.
+ */
+export function pairedTest(pretrained?: FineTuneRow, random?: FineTuneRow): { onlyPretrained: number; onlyRandom: number; p: number } | undefined {
+  const a = pretrained?.devCorrect;
+  const b = random?.devCorrect;
+  if (!a || !b || a.length !== b.length) return undefined;
+  let onlyPretrained = 0;
+  let onlyRandom = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === "1" && b[i] === "0") onlyPretrained++;
+    else if (a[i] === "0" && b[i] === "1") onlyRandom++;
+  }
+  return { onlyPretrained, onlyRandom, p: mcnemarExact(onlyPretrained, onlyRandom) };
+}
+
+export interface PretrainingTableRow {
+  model: string;
+  task: string;
+  pretrained: number;
+  random: number;
+  "margin (points)": number;
+  /** Exact McNemar p-value of the two runs' dev answers (NaN for an older result without them). */
+  "p (McNemar)": number;
+  majority: number;
+  "LR (pretrained / random)": string;
+}
+
+/** One row per (model, task): pretrained vs random-init accuracy, the margin in points and its paired test. */
+export function pretrainingTable(r: PretrainingResult): PretrainingTableRow[] {
   const out = [];
   for (const model of r.size.models) {
-    for (const task of ["sst2", "mnli"] as DownstreamTask[]) {
+    for (const task of CLASSIFICATION_TASKS) {
       const row = (init: string) => r.rows.find((x) => x.model === model && x.task === task && x.init === init);
       const get = (init: string) => row(init)?.accuracy ?? NaN;
       out.push({
         model, task: task === "sst2" ? "SST-2 dev" : "MNLI dev-m", pretrained: get("pretrained"), random: get("random"),
-        "margin (points)": 100 * (get("pretrained") - get("random")), majority: r.dataset[task].majority,
-        "LR (pretrained / random)": `${row("pretrained")?.learningRate} / ${row("random")?.learningRate}`,
+        "margin (points)": 100 * (get("pretrained") - get("random")), "p (McNemar)": pairedTest(row("pretrained"), row("random"))?.p ?? NaN,
+        majority: r.dataset[task].majority, "LR (pretrained / random)": `${row("pretrained")?.learningRate} / ${row("random")?.learningRate}`,
       });
     }
   }
   return out;
 }
 
-/** The claim, checked on the result: pretrained beats random init on every (model, task). */
+/** The preset's miniatures this result has not fine-tuned yet, and the command that adds them (kept rows stay). */
+export function notFineTuned(r: PretrainingResult): { models: string[]; command?: string } {
+  const models = PRETRAINING_SIZES[r.preset].models.filter((m) => !r.size.models.includes(m));
+  return models.length ? { models, command: `npm run reproduce -- pretraining --preset ${r.preset} --models ${models.join(",")}` } : { models };
+}
+
+/** What one (model, task) says about the claim: a margin counts only where the paired test tells it from noise. */
+export function rowVerdict(x: PretrainingTableRow): "held" | "did not hold" | "within noise" {
+  const margin = x["margin (points)"];
+  if (Number.isNaN(x["p (McNemar)"])) return margin > 0 ? "held" : "did not hold"; // an older result: the margin alone
+  if (x["p (McNemar)"] >= VERDICT_ALPHA || margin === 0) return "within noise";
+  return margin > 0 ? "held" : "did not hold";
+}
+
+/** The claim, checked on the result: pretrained beats random init on every (model, task), beyond noise. */
 export function pretrainingVerdict(r: PretrainingResult): { held: boolean; lines: string[] } {
   const rows = pretrainingTable(r);
-  const lines = rows.map((x) => `${x["margin (points)"] > 0 ? "held" : "did not hold"}: ${x.model} on ${x.task}, pretrained ${(100 * x.pretrained).toFixed(1)} % vs random init ${(100 * x.random).toFixed(1)} % (${x["margin (points)"] >= 0 ? "+" : ""}${x["margin (points)"].toFixed(1)} points)`);
-  return { held: rows.every((x) => x["margin (points)"] > 0), lines };
+  const lines = rows.map((x) => {
+    const p = x["p (McNemar)"];
+    const test = Number.isNaN(p) ? "" : `, McNemar p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+    return `${rowVerdict(x)}: ${x.model} on ${x.task}, pretrained ${(100 * x.pretrained).toFixed(1)} % vs random init ${(100 * x.random).toFixed(1)} % (${x["margin (points)"] >= 0 ? "+" : ""}${x["margin (points)"].toFixed(1)} points${test})`;
+  });
+  return { held: rows.every((x) => rowVerdict(x) === "held"), lines };
 }
 
 /** Held-out MLM accuracy during pretraining, one series per miniature (for lineFigure). */

@@ -10,7 +10,7 @@ import { Figure } from "../display/figure";
 import { QuickstartResult, quickstartAccuracyRows, quickstartLossFigure } from "./quickstart";
 import { ExtractionResult, attackCostRows, extractionCurveFigure, extractionTable, extractionVerdict } from "./extraction";
 import { SquadExtractionResult, boolqNote, readSquadExtractionResult, squadExtractionTable, squadExtractionVerdict } from "./squad-extraction";
-import { PretrainingResult, heldOutRows, mlmCurveFigure, pretrainingTable, pretrainingVerdict } from "./pretraining";
+import { PretrainingResult, heldOutRows, mlmCurveFigure, notFineTuned, pretrainingTable, pretrainingVerdict, VERDICT_ALPHA } from "./pretraining";
 import { DistillationResult, distillationFigure, distillationTable, distillationVerdict, readDistillationResult } from "./distillation";
 import { TinyBertResult, readTinyBertResult } from "./tinybert";
 import { attentionGapTable, attentionHeatmapFigure, paperAblationTable, tinyBertFigure, tinyBertTable, tinyBertVerdict } from "./tinybert-report";
@@ -55,17 +55,19 @@ function pretrainingSection(r: PretrainingResult, page: string): string {
   const models = Object.entries(r.pretraining).map(
     ([name, p]) => `| ${name} | L=${p.size.layers} H=${p.size.hidden} | ${p.parameters.toLocaleString("en-US")} | ${p.data.tokensSeen.toLocaleString("en-US")} | ${(p.wallSeconds / 60).toFixed(1)} | ${(100 * (p.heldOut.all ?? p.heldOut.en).accuracy).toFixed(2)} % |`,
   );
+  const missing = notFineTuned(r);
   return [
     `## Pretraining our miniatures (preset \`${r.preset}\`)`,
     "",
     "Claim (Devlin et al. 2019; Turc et al. 2019): MLM pretraining makes the same network better downstream than random initialisation.",
-    `Each miniature fine-tuned ${r.size.steps} steps (batch ${r.size.batchSize}, ${r.dataset.sst2.train.toLocaleString("en-US")} SST-2 / ${r.dataset.mnli.train.toLocaleString("en-US")} MNLI training examples), seed ${r.seed}, on \`${r.backend}\`; the learning rate (of ${r.size.learningRates.join(", ")}) chosen per run on ${r.size.validationExamples.toLocaleString("en-US")} held-out training examples, dev sets scored once, for the chosen run only. Notebook: \`notebooks/01-pretraining.ipynb\`.`,
+    `Each miniature fine-tuned ${r.size.steps} steps (batch ${r.size.batchSize}, ${r.dataset.sst2.train.toLocaleString("en-US")} SST-2 / ${r.dataset.mnli.train.toLocaleString("en-US")} MNLI training examples), seed ${r.seed}, on \`${r.backend}\`; the learning rate (of ${r.size.learningRates.join(", ")}) chosen per run on ${r.size.validationExamples.toLocaleString("en-US")} held-out training examples, dev sets scored once, for the chosen run only. A margin counts as held or not held only where the exact McNemar test of the two runs' dev answers gives p < ${VERDICT_ALPHA}; otherwise it is within noise. Notebook: \`notebooks/01-pretraining.ipynb\`.`,
     "",
     "| miniature | size | parameters (MLM) | tokens seen | pretraining min | held-out MLM accuracy |",
     "|---|---|---:|---:|---:|---:|",
     ...models,
     "",
-    tableToMarkdown(pretrainingTable(r), { digits: { pretrained: 3, random: 3, "margin (points)": 1, majority: 3 } }),
+    tableToMarkdown(pretrainingTable(r), { digits: { pretrained: 3, random: 3, "margin (points)": 1, "p (McNemar)": 3, majority: 3 } }),
+    ...(missing.models.length ? ["", `Not fine-tuned yet: ${missing.models.join(", ")} (\`${missing.command}\` adds ${missing.models.length > 1 ? "them" : "it"} and keeps the rows above).`] : []),
     "",
     ...pretrainingVerdict(r).lines.map((l) => `- ${l}`),
     "",
