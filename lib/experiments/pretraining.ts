@@ -23,6 +23,7 @@ import { CLASSIFICATION_TASKS, ClassificationTask, TASK_LABELS, encodeTaskSplits
 import { Figure } from "../display/figure";
 import { lineFigure } from "../display/line-figure";
 import { readKept } from "./kept";
+import { withLock } from "./lock";
 import { mcnemarExact } from "./stats";
 
 export type DownstreamTask = ClassificationTask;
@@ -100,11 +101,11 @@ function majority(examples: EncodedExample[]): number {
  * results/runs/ (one process per core); a run with every task collects them and writes the result.
  */
 export async function runPretraining(options: { preset?: string; seed?: number; reuse?: boolean; models?: string[]; tasks?: DownstreamTask[] } = {}): Promise<PretrainingResult> {
-  const saved = readPretrainingResult(resolvePreset(options.preset));
-  if (options.reuse && saved && saved.seed === (options.seed ?? 0)) return saved;
-  const started = Date.now();
   const preset = resolvePreset(options.preset);
   const seed = options.seed ?? 0;
+  const reused = options.reuse ? readPretrainingResult(preset) : undefined;
+  if (reused && reused.seed === seed) return reused;
+  const started = Date.now();
   for (const name of options.models ?? []) {
     if (!PRETRAINING_SIZES[preset].models.includes(name)) throw new Error(`"${name}" is not a miniature of the ${preset} preset; use one of ${PRETRAINING_SIZES[preset].models.join(", ")}`);
   }
@@ -157,25 +158,30 @@ export async function runPretraining(options: { preset?: string; seed?: number; 
     }
   }
   if (tasks.length < CLASSIFICATION_TASKS.length) return result; // its runs are kept; the full run collects them
-  const kept = saved ? keptRows(saved, result) : [];
-  if (kept.length) {
-    const models = new Set(kept.map((row) => row.model));
-    result.size = { ...result.size, models: PRETRAINING_SIZES[preset].models.filter((m) => models.has(m) || result.size.models.includes(m)) };
-    result.rows = result.size.models.flatMap((m) => (models.has(m) ? kept : result.rows).filter((row) => row.model === m));
-    for (const m of models) result.pretraining[m] = saved!.pretraining[m];
-  }
-  // Miniatures of this preset that exist but were not fine-tuned still show their pretraining (MLM curve, per-language accuracy).
-  for (const name of PRETRAINING_SIZES[preset].models) {
-    const pre = result.pretraining[name] ? undefined : readPretrainResult(name, preset);
-    if (pre) result.pretraining[name] = pretrainingRecord(pre);
-  }
-  result.wallSeconds = (Date.now() - started) / 1000;
-  const costs = result.rows.flatMap((row) => row.candidates.map((c) => c.wallSeconds));
-  if (costs.every((c) => c !== undefined)) result.computeSeconds = costs.reduce((a, b) => a! + b!, 0);
-  const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(result, null, 2) + "\n");
-  return result;
+  // The saved result is read when this run ends, under a lock, not when it starts: two `--models` runs
+  // side by side (1-2 h each) would otherwise each write over the other's rows.
+  return withLock(path.join(PROJECT_ROOT, "results", "runs", `pretraining-${preset}`, "result"), async () => {
+    const saved = readPretrainingResult(preset);
+    const kept = saved ? keptRows(saved, result) : [];
+    if (kept.length) {
+      const models = new Set(kept.map((row) => row.model));
+      result.size = { ...result.size, models: PRETRAINING_SIZES[preset].models.filter((m) => models.has(m) || result.size.models.includes(m)) };
+      result.rows = result.size.models.flatMap((m) => (models.has(m) ? kept : result.rows).filter((row) => row.model === m));
+      for (const m of models) result.pretraining[m] = saved!.pretraining[m];
+    }
+    // Miniatures of this preset that exist but were not fine-tuned still show their pretraining (MLM curve, per-language accuracy).
+    for (const name of PRETRAINING_SIZES[preset].models) {
+      const pre = result.pretraining[name] ? undefined : readPretrainResult(name, preset);
+      if (pre) result.pretraining[name] = pretrainingRecord(pre);
+    }
+    result.wallSeconds = (Date.now() - started) / 1000;
+    const costs = result.rows.flatMap((row) => row.candidates.map((c) => c.wallSeconds));
+    if (costs.every((c) => c !== undefined)) result.computeSeconds = costs.reduce((a, b) => a! + b!, 0);
+    const file = path.join(PROJECT_ROOT, "results", `pretraining-${preset}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, JSON.stringify(result, null, 2) + "\n");
+    return result;
+  });
 }
 
 /** The fine-tuning settings a row depends on: everything in the size but which miniatures ran. */

@@ -1,7 +1,8 @@
 /**
  * The pretraining comparison run some miniatures at a time: which saved rows a new run keeps (same recipe,
  * same checkpoint, not fine-tuned again), a tiny run of one miniature then the other that ends with both in
- * the result, a one-task run that only keeps its runs, and the error for a miniature the preset lacks.
+ * the result, two such runs side by side, a one-task run that only keeps its runs, and the error for a miniature
+ * the preset lacks.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -98,6 +99,16 @@ test("tiny: one miniature, then the other, gives a result with both; a one-task 
   const sst2 = await runPretraining({ preset: "tiny", models: [second], tasks: ["sst2"] });
   assert.deepEqual(new Set(sst2.rows.map((r) => r.task)), new Set(["sst2"]));
   assert.equal(fs.readFileSync(file, "utf8"), written, "a one-task run does not write the result");
+});
+
+test("tiny: two runs of different miniatures side by side both end up in the result", async () => {
+  const [first, second] = PRETRAINING_SIZES.tiny.models;
+  const file = path.join(PROJECT_ROOT, "results", "pretraining-tiny.json");
+  fs.rmSync(file, { force: true });
+  await Promise.all([runPretraining({ preset: "tiny", models: [first] }), runPretraining({ preset: "tiny", models: [second] })]);
+  const written = JSON.parse(fs.readFileSync(file, "utf8")) as PretrainingResult;
+  assert.deepEqual(written.size.models, [first, second], "the run that finished last kept the other's rows");
+  assert.equal(written.rows.length, 8);
 });
 
 test("a miniature the preset does not have is refused, naming the ones it has", async () => {
